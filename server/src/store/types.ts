@@ -1,0 +1,161 @@
+/**
+ * What Bouncer keeps: sessions (with transcript and decisions) and messages (raw + parsed).
+ * The Store interface is the only thing the rest of the server knows about persistence.
+ */
+import type { Decision } from '../policy/types.js';
+
+export type TranscriptDirection = 'C' | 'S' | '*';
+
+/** One transcript line. `*` lines are events (TLS started, connection closed, ...). */
+export interface TranscriptLine {
+  /** Milliseconds since the session opened. */
+  t: number;
+  dir: TranscriptDirection;
+  text: string;
+}
+
+export type SessionOutcome = 'open' | 'accepted' | 'rejected' | 'no-mail';
+
+export interface Rejection {
+  phase: string;
+  ruleId: string;
+  code: number;
+  enhanced?: string;
+}
+
+export interface SessionRecord {
+  id: string;
+  listener: string;
+  profile: string;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  endedAt?: number;
+  clientAddress: string;
+  clientPort: number;
+  /** XCLIENT ADDR, when the client claimed one. */
+  claimedAddress?: string;
+  claimedName?: string;
+  heloVerb?: 'HELO' | 'EHLO';
+  heloName?: string;
+  tls: boolean;
+  user?: string;
+  outcome: SessionOutcome;
+  /** The last rejection in the session, if any. */
+  rejection?: Rejection;
+  lines: TranscriptLine[];
+  decisions: Decision[];
+  messageIds: string[];
+  /** Subject of the last message of the session, for lists. */
+  subject?: string;
+}
+
+export interface AttachmentMeta {
+  index: number;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export interface AddressValue {
+  name: string;
+  address: string;
+}
+
+export type MessageStatus = 'accepted' | 'rejected';
+
+export interface MessageRecord {
+  id: string;
+  sessionId: string;
+  receivedAt: number;
+  status: MessageStatus;
+  /** The rule that rejected the message (rejected messages are kept, flagged). */
+  rejection?: Rejection & { text: string[] };
+  mailFrom: string;
+  rcptTo: string[];
+  /** Bytes received, including any part discarded beyond the size limit. */
+  size: number;
+  /** True when the body went over the size limit and only the part below it was kept. */
+  truncated: boolean;
+  subject?: string;
+  from: AddressValue[];
+  to: AddressValue[];
+  cc: AddressValue[];
+  date?: string;
+  messageIdHeader?: string;
+  text?: string;
+  html?: string;
+  headers: Array<{ name: string; value: string }>;
+  attachments: AttachmentMeta[];
+  parseError?: string;
+}
+
+export interface Attachment extends AttachmentMeta {
+  content: Buffer;
+}
+
+/** A message ready to be stored: the record plus its raw source and attachment bodies. */
+export interface NewMessage {
+  record: MessageRecord;
+  raw: Buffer;
+  attachments: Attachment[];
+}
+
+export interface SessionFilter {
+  outcome?: SessionOutcome;
+  listener?: string;
+  /** Free text over client address, EHLO name, subject and rule id. */
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  /** Matches mailFrom and From addresses, case-insensitive substring. */
+  from?: string;
+  /** Matches rcptTo and To/Cc addresses, case-insensitive substring. */
+  to?: string;
+  subject?: string;
+  /** Free text over from, to, subject and text body. */
+  q?: string;
+  sessionId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface RetentionLimits {
+  sessions: number;
+  messages: number;
+}
+
+/** Summary row for lists (no transcript, decisions or bodies). */
+export type SessionSummary = Omit<SessionRecord, 'lines' | 'decisions'>;
+export type MessageSummary = Omit<MessageRecord, 'text' | 'html' | 'headers'>;
+
+export interface Store {
+  readonly kind: 'sqlite' | 'memory';
+  /** Inserts or replaces the session row (called at open, after each message, at close). */
+  saveSession(session: SessionRecord): void;
+  /**
+   * Stores a message and the session snapshot in one transaction. Returns only once
+   * the transaction is committed: a 250 may be written after this returns, never before.
+   */
+  saveMessage(message: NewMessage, session: SessionRecord): void;
+  getSession(id: string): SessionRecord | undefined;
+  listSessions(filter: SessionFilter): Page<SessionSummary>;
+  getMessage(id: string): MessageRecord | undefined;
+  listMessages(filter: MessageFilter): Page<MessageSummary>;
+  getRaw(id: string): Buffer | undefined;
+  getAttachment(messageId: string, index: number): Attachment | undefined;
+  deleteMessage(id: string): boolean;
+  deleteAllMessages(): number;
+  /** Sessions and messages beyond the retention caps, oldest first, are removed. */
+  prune(limits: RetentionLimits): { sessions: number; messages: number };
+  counts(): { sessions: number; messages: number; accepted: number; rejected: number };
+  close(): void;
+}
