@@ -38,6 +38,7 @@ export type EhloExtension = (typeof EHLO_EXTENSIONS)[number];
 
 /** Replies the engine gives for built-in protocol events (not policy rules). */
 export const BUILTIN_REPLY_IDS = [
+  'greeting',
   'ehlo-ok',
   'helo-ok',
   'quit',
@@ -64,7 +65,6 @@ export const BUILTIN_REPLY_IDS = [
   'auth-identity',
   'auth-aborted',
   'auth-challenge',
-  'xclient-ok',
   'xclient-denied',
   'xclient-syntax',
   'line-too-long',
@@ -86,15 +86,18 @@ const rulesSchema = z
 export const profileSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9-]+$/),
+    /** Resolved before validation: the parent's settings, merged with these. */
+    extends: z.string().optional(),
+    /** Rule ids to switch on or off after merging with the parent. */
+    enable: z.array(z.string()).default([]),
+    disable: z.array(z.string()).default([]),
     description: z.string(),
     /** The server name in the greeting and EHLO reply (`mx.google.com`). */
     hostname: z.string().min(1),
-    greeting: z.string().min(1),
     /** Pause before the greeting; a client that talks during it is an early talker. */
     greetingDelayMs: z.number().int().min(0).max(600_000).default(0),
+    /** The EHLO reply is `replies.ehlo-ok` followed by one line per extension offered. */
     ehlo: z.object({
-      greeting: z.string().min(1),
-      heloGreeting: z.string().min(1),
       extensions: z.array(z.string()).superRefine((list, ctx) => {
         for (const [i, ext] of list.entries()) {
           if (!(EHLO_EXTENSIONS as readonly string[]).includes(ext)) {
@@ -184,14 +187,105 @@ export function validateProfile(data: unknown, source: string, knownChecks: Read
   return { ...file, replies: file.replies as Record<BuiltinReplyId, ReplyTemplate>, rules, source };
 }
 
-export function loadProfileFile(file: string, knownChecks: ReadonlySet<string>): Profile {
+interface RawProfile {
+  data: Record<string, unknown>;
+  source: string;
+}
+
+function readRaw(file: string): RawProfile {
   let data: unknown;
   try {
     data = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ProfileError(file, [`cannot read YAML: ${(err as Error).message}`]);
   }
-  return validateProfile(data, file, knownChecks);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ProfileError(file, ['(root): a profile is a YAML mapping']);
+  return { data: data as Record<string, unknown>, source: file };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Objects merge key by key; arrays and scalars of the child replace the parent's. */
+function deepMerge(parent: Record<string, unknown>, child: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...parent };
+  for (const [k, v] of Object.entries(child)) {
+    out[k] = isPlainObject(v) && isPlainObject(parent[k]) ? deepMerge(parent[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+/**
+ * Rules merge per phase: a child rule with a parent rule's id replaces it in place (same
+ * position, so order stays data); other child rules are appended after the parent's.
+ */
+function mergeRules(parent: unknown, child: unknown): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  const p = isPlainObject(parent) ? parent : {};
+  const c = isPlainObject(child) ? child : {};
+  for (const phase of new Set([...Object.keys(p), ...Object.keys(c)])) {
+    const list = Array.isArray(p[phase]) ? [...(p[phase] as unknown[])] : [];
+    for (const rule of Array.isArray(c[phase]) ? (c[phase] as unknown[]) : []) {
+      const id = isPlainObject(rule) ? rule.id : undefined;
+      const at = list.findIndex((r) => isPlainObject(r) && r.id === id);
+      if (at >= 0) list[at] = rule;
+      else list.push(rule);
+    }
+    out[phase] = list;
+  }
+  return out;
+}
+
+function resolveExtends(name: string, raws: Map<string, RawProfile>, chain: string[] = []): Record<string, unknown> {
+  const raw = raws.get(name);
+  if (!raw) throw new ProfileError(chain.at(-1) ?? name, [`extends: no profile named "${name}"`]);
+  if (chain.includes(name)) throw new ProfileError(raw.source, [`extends: cycle ${[...chain, name].join(' → ')}`]);
+  const parentName = raw.data.extends;
+  if (typeof parentName !== 'string') return raw.data;
+  const parent = resolveExtends(parentName, raws, [...chain, name]);
+  const merged = deepMerge(parent, raw.data);
+  merged.rules = mergeRules(parent.rules, raw.data.rules);
+  // enable/disable lists belong to the profile that states them; a child starts from the parent's result
+  const applied = applySwitches(merged.rules as Record<string, unknown[]>, parent);
+  merged.rules = applied;
+  merged.enable = raw.data.enable ?? [];
+  merged.disable = raw.data.disable ?? [];
+  return merged;
+}
+
+function applySwitches(rules: Record<string, unknown[]>, data: Record<string, unknown>): Record<string, unknown[]> {
+  const enable = new Set(Array.isArray(data.enable) ? data.enable : []);
+  const disable = new Set(Array.isArray(data.disable) ? data.disable : []);
+  const out: Record<string, unknown[]> = {};
+  for (const [phase, list] of Object.entries(rules)) {
+    out[phase] = list.map((r) => {
+      if (!isPlainObject(r)) return r;
+      if (enable.has(r.id)) return { ...r, enabled: true };
+      if (disable.has(r.id)) return { ...r, enabled: false };
+      return r;
+    });
+  }
+  return out;
+}
+
+function finish(data: Record<string, unknown>, source: string, knownChecks: ReadonlySet<string>): Profile {
+  const problems: string[] = [];
+  const ids = new Set(Object.values(isPlainObject(data.rules) ? data.rules : {}).flatMap((l) => (Array.isArray(l) ? l : []).map((r) => (isPlainObject(r) ? r.id : undefined))));
+  for (const key of ['enable', 'disable'] as const) {
+    for (const id of Array.isArray(data[key]) ? (data[key] as unknown[]) : []) {
+      if (!ids.has(id)) problems.push(`${key}: no rule "${String(id)}" in this profile`);
+    }
+  }
+  if (problems.length) throw new ProfileError(source, problems);
+  const switched = { ...data, rules: applySwitches(isPlainObject(data.rules) ? (data.rules as Record<string, unknown[]>) : {}, data) };
+  return validateProfile(switched, source, knownChecks);
+}
+
+export function loadProfileFile(file: string, knownChecks: ReadonlySet<string>): Profile {
+  const raw = readRaw(file);
+  if (raw.data.extends !== undefined) {
+    throw new ProfileError(file, ['extends: a profile with a parent must be loaded with its directory (loadProfiles)']);
+  }
+  return finish(raw.data, file, knownChecks);
 }
 
 /**
@@ -199,8 +293,12 @@ export function loadProfileFile(file: string, knownChecks: ReadonlySet<string>):
  * earlier one of the same name. Collects the problems of all files before throwing.
  */
 export function loadProfiles(dirs: string[], knownChecks: ReadonlySet<string>): Map<string, Profile> {
-  const profiles = new Map<string, Profile>();
+  const raws = new Map<string, RawProfile>();
   const problems: string[] = [];
+  const collect = (err: unknown) => {
+    if (err instanceof ProfileError) problems.push(...err.problems.map((p) => `${err.source}: ${p}`));
+    else throw err;
+  };
   for (const dir of dirs) {
     let files: string[];
     try {
@@ -211,12 +309,20 @@ export function loadProfiles(dirs: string[], knownChecks: ReadonlySet<string>): 
     }
     for (const f of files.sort()) {
       try {
-        const profile = loadProfileFile(path.join(dir, f), knownChecks);
-        profiles.set(profile.name, profile);
+        const raw = readRaw(path.join(dir, f));
+        const name = typeof raw.data.name === 'string' ? raw.data.name : path.basename(f).replace(/\.ya?ml$/, '');
+        raws.set(name, raw);
       } catch (err) {
-        if (err instanceof ProfileError) problems.push(...err.problems.map((p) => `${err.source}: ${p}`));
-        else throw err;
+        collect(err);
       }
+    }
+  }
+  const profiles = new Map<string, Profile>();
+  for (const [name, raw] of raws) {
+    try {
+      profiles.set(name, finish(resolveExtends(name, raws), raw.source, knownChecks));
+    } catch (err) {
+      collect(err);
     }
   }
   if (problems.length) throw new ProfileError('profiles', problems);

@@ -1,0 +1,119 @@
+/**
+ * The simulated DNS world. Every client here connects from 127.0.0.1 and no machine here
+ * reaches real DNS, so rules that need DNS (PTR, forward confirmation, later SPF/DKIM/DMARC)
+ * read records declared in the config, like a zone file.
+ */
+import net from 'node:net';
+
+export type RecordType = 'A' | 'AAAA' | 'PTR' | 'MX' | 'TXT';
+
+/** What a lookup answered: values, no such name/record, or a declared temporary failure. */
+export type Lookup = { status: 'ok'; values: string[] } | { status: 'none' } | { status: 'servfail' };
+
+export interface DnsWorld {
+  lookup(name: string, type: RecordType): Promise<Lookup>;
+  /** Reverse lookup of an IP address (PTR of its in-addr.arpa / ip6.arpa name). */
+  reverse(ip: string): Promise<Lookup>;
+}
+
+/** Records per owner name; a type may be declared as `SERVFAIL` to simulate a broken zone. */
+export type WorldRecords = Record<string, Partial<Record<RecordType, string[] | 'SERVFAIL'>>>;
+
+/** `203.0.113.7` → `7.113.0.203.in-addr.arpa`; IPv6 → nibble format under ip6.arpa (RFC 3596 §2.5). */
+export function reverseName(ip: string): string {
+  const plain = ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (net.isIPv4(plain)) return `${plain.split('.').reverse().join('.')}.in-addr.arpa`;
+  if (net.isIPv6(plain)) return `${expandIPv6(plain).split('').reverse().join('.')}.ip6.arpa`;
+  throw new Error(`not an IP address: ${ip}`);
+}
+
+/** Full 32-nibble form of an IPv6 address, lower case, no colons. */
+function expandIPv6(ip: string): string {
+  let [head, tail] = ip.toLowerCase().split('::') as [string, string | undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  // an embedded IPv4 tail counts as two groups
+  const fix = (groups: string[]) =>
+    groups.flatMap((g) => {
+      if (!g.includes('.')) return [g];
+      const [a, b, c, d] = g.split('.').map(Number) as [number, number, number, number];
+      return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+    });
+  const hh = fix(h);
+  const tt = fix(t);
+  const fill = tail === undefined ? [] : Array(8 - hh.length - tt.length).fill('0');
+  return [...hh, ...fill, ...tt].map((g) => g.padStart(4, '0')).join('');
+}
+
+export function canonicalName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** Normalises addresses for comparison (IPv4-mapped IPv6 to IPv4, IPv6 to full form). */
+export function sameAddress(a: string, b: string): boolean {
+  const norm = (ip: string) => {
+    const v4 = ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+    return net.isIPv6(v4) ? expandIPv6(v4) : v4;
+  };
+  return norm(a) === norm(b);
+}
+
+/**
+ * A DNS world from declared records. Owner names may be written as IP addresses for PTRs
+ * (`203.0.113.7: {PTR: [mail.example.com]}`); they are stored under their reverse name.
+ */
+export class StaticDnsWorld implements DnsWorld {
+  private readonly records = new Map<string, Partial<Record<RecordType, string[] | 'SERVFAIL'>>>();
+
+  constructor(records: WorldRecords = {}) {
+    for (const [owner, set] of Object.entries(records)) {
+      const key = net.isIP(owner.replace(/^\[|\]$/g, '')) ? reverseName(owner.replace(/^\[|\]$/g, '')) : canonicalName(owner);
+      const existing = this.records.get(key) ?? {};
+      for (const [type, values] of Object.entries(set) as Array<[RecordType, string[] | 'SERVFAIL']>) {
+        existing[type] = values === 'SERVFAIL' ? 'SERVFAIL' : values.map((v) => (type === 'PTR' ? canonicalName(v) : v));
+      }
+      this.records.set(key, existing);
+    }
+  }
+
+  async lookup(name: string, type: RecordType): Promise<Lookup> {
+    const set = this.records.get(canonicalName(name));
+    const values = set?.[type];
+    if (values === 'SERVFAIL') return { status: 'servfail' };
+    if (!values || values.length === 0) return { status: 'none' };
+    return { status: 'ok', values: [...values] };
+  }
+
+  reverse(ip: string): Promise<Lookup> {
+    return this.lookup(reverseName(ip), 'PTR');
+  }
+}
+
+export interface ForwardConfirmation {
+  /** PTR names of the address (empty when there is none). */
+  ptrNames: string[];
+  /** The PTR name whose A/AAAA records include the address, if any (FCrDNS). */
+  confirmedName?: string;
+  /** A lookup answered SERVFAIL on the way. */
+  temporaryFailure: boolean;
+}
+
+/**
+ * Forward-confirmed reverse DNS: the address has a PTR, and one of the PTR names resolves
+ * (A or AAAA) back to the address. Gmail's 550 5.7.25 is about exactly this.
+ */
+export async function forwardConfirm(dns: DnsWorld, ip: string): Promise<ForwardConfirmation> {
+  const ptr = await dns.reverse(ip);
+  if (ptr.status === 'servfail') return { ptrNames: [], temporaryFailure: true };
+  if (ptr.status === 'none') return { ptrNames: [], temporaryFailure: false };
+  let temporaryFailure = false;
+  const type: RecordType = net.isIPv6(ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')) ? 'AAAA' : 'A';
+  for (const name of ptr.values) {
+    const forward = await dns.lookup(name, type);
+    if (forward.status === 'servfail') temporaryFailure = true;
+    if (forward.status === 'ok' && forward.values.some((v) => sameAddress(v, ip))) {
+      return { ptrNames: ptr.values, confirmedName: name, temporaryFailure };
+    }
+  }
+  return { ptrNames: ptr.values, temporaryFailure };
+}

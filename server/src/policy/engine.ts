@@ -1,0 +1,67 @@
+/**
+ * The policy engine: runs a phase's rules in the profile's order; the first rule that fires
+ * decides. Rules are pure checks; the engine adds the reply and the trace entry; the SMTP
+ * adapter writes. Order is data, as in Postfix's smtpd_*_restrictions.
+ */
+import type { Profile } from './profile.js';
+import { renderReply, type ReplyVars } from './render.js';
+import { CHECKS } from './rules/index.js';
+import type { CheckDefinition, Decision, Phase, RuleSpec, SessionContext, Verdict } from './types.js';
+
+export class PolicyEngine {
+  private readonly disabled = new Set<string>();
+
+  constructor(
+    readonly profile: Profile,
+    private readonly checks: ReadonlyMap<string, CheckDefinition> = CHECKS,
+  ) {}
+
+  /** Standard placeholders every reply may use. */
+  static baseVars(ctx: SessionContext): ReplyVars {
+    return {
+      sessionId: ctx.sessionId,
+      hostname: ctx.hostname,
+      clientIp: ctx.client.address,
+      unixTime: Math.floor(ctx.now().getTime() / 1000),
+      maxMessageSize: ctx.limits.maxMessageSize,
+      maxRecipients: ctx.limits.maxRecipients,
+    };
+  }
+
+  rules(phase: Phase): RuleSpec[] {
+    return this.profile.rules[phase];
+  }
+
+  /** Turns a rule off (or on) for the sessions that start evaluating after the call. */
+  setEnabled(ruleId: string, enabled: boolean): void {
+    if (enabled) this.disabled.delete(ruleId);
+    else this.disabled.add(ruleId);
+  }
+
+  isEnabled(rule: RuleSpec): boolean {
+    return rule.enabled && !this.disabled.has(rule.id);
+  }
+
+  async evaluate(phase: Phase, ctx: SessionContext): Promise<Verdict> {
+    for (const rule of this.profile.rules[phase]) {
+      if (!this.isEnabled(rule)) continue;
+      const def = this.checks.get(rule.check);
+      if (!def) throw new Error(`profile ${this.profile.name}: rule ${rule.id} names unknown check ${rule.check}`);
+      const result = def.check(ctx, rule.params);
+      const hit = result instanceof Promise ? await result : result;
+      if (!hit) continue;
+      const reply = renderReply(rule.reply, { ...PolicyEngine.baseVars(ctx), ...hit.vars });
+      const decision: Decision = {
+        at: ctx.now().getTime(),
+        phase,
+        ruleId: rule.id,
+        verdict: reply.code < 400 ? 'accept' : 'reject',
+        reply: { code: reply.code, enhanced: reply.enhanced, lines: reply.lines, close: reply.close },
+        why: hit.why,
+        fix: hit.fix,
+      };
+      return { kind: 'reject', reply, decision };
+    }
+    return { kind: 'continue' };
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BUILTIN_PROFILE_DIR } from '../util/paths.js';
+import { loadProfiles, ProfileError } from './profile.js';
+import { CHECKS } from './rules/index.js';
+
+const known = new Set(CHECKS.keys());
+
+describe('built-in profiles', () => {
+  const profiles = loadProfiles([BUILTIN_PROFILE_DIR], known);
+
+  it('loads gmail-mx, gmail-submission, strict and permissive', () => {
+    expect([...profiles.keys()].sort()).toEqual(['gmail-mx', 'gmail-submission', 'permissive', 'strict']);
+  });
+
+  it('submission inherits the MX replies and appends its own command rules in order', () => {
+    const sub = profiles.get('gmail-submission')!;
+    expect(sub.hostname).toBe('smtp.gmail.com');
+    expect(sub.limits.maxMessageSize).toBe(35882577);
+    expect(sub.replies['helo-ok'].text).toEqual(['{hostname} at your service']);
+    expect(sub.rules.command.map((r) => r.id)).toEqual([
+      'command.too-many-unrecognized',
+      'command.unrecognized',
+      'command.unimplemented',
+      'command.helo-first',
+      'command.mail-first',
+      'command.rcpt-first',
+      'command.starttls-required',
+      'command.auth-required',
+    ]);
+    expect(sub.rules.message.find((r) => r.id === 'message.ptr')?.enabled).toBe(false);
+  });
+
+  it('strict switches the optional identity rules on; gmail-mx keeps them off', () => {
+    const on = (name: string, id: string) => profiles.get(name)!.rules.helo.find((r) => r.id === id)?.enabled;
+    expect(on('strict', 'helo.require-ehlo')).toBe(true);
+    expect(on('strict', 'helo.match-ptr')).toBe(true);
+    expect(on('gmail-mx', 'helo.require-ehlo')).toBe(false);
+    expect(on('gmail-mx', 'helo.match-ptr')).toBe(false);
+  });
+
+  it('every Gmail-profile rule description says where its reply comes from', () => {
+    for (const name of ['gmail-mx', 'gmail-submission']) {
+      for (const rules of Object.values(profiles.get(name)!.rules)) {
+        for (const rule of rules) expect(rule.description, rule.id).toMatch(/G24|G26|PIL|6596|LIM|SG|#\d+|not documented by Google|Reference/);
+      }
+    }
+  });
+});
+
+describe('profile validation lists every problem', () => {
+  it('reports CHUNKING and a bad enhanced code together, with file and path', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'profiles-'));
+    writeFileSync(
+      path.join(dir, 'bad.yaml'),
+      `name: bad
+extends: gmail-mx
+description: broken
+ehlo: { extensions: [SIZE, CHUNKING] }
+rules:
+  helo:
+    - id: helo.nope
+      description: x
+      reply: { code: 550, enhanced: "5.x", text: [no] }
+`,
+    );
+    let error: unknown;
+    try {
+      loadProfiles([BUILTIN_PROFILE_DIR, dir], known);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ProfileError);
+    const text = (error as ProfileError).problems.join('\n');
+    expect(text).toContain('ehlo.extensions.1: CHUNKING (BDAT) is not implemented');
+    expect(text).toContain('rules.helo.5.reply.enhanced');
+  });
+});

@@ -1,0 +1,18 @@
+import { verbList } from './helpers.js';
+import type { CheckDefinition } from '../types.js';
+
+/** Verbs that SMTP defines but this server does not implement (RFC 5321 §4.2.4: 502). */
+export const unimplemented: CheckDefinition = {
+  id: 'command.unimplemented',
+  phases: ['command'],
+  summary: 'A known SMTP verb this server does not implement (params.commands)',
+  check(ctx, params) {
+    const verb = ctx.command?.verb ?? '';
+    if (!verbList(params, []).includes(verb)) return null;
+    return {
+      why: `${verb} is a real SMTP command, but this server does not implement it.`,
+      fix: `Do not use ${verb}; only rely on the extensions the EHLO reply lists.`,
+      vars: { verb },
+    };
+  },
+};
