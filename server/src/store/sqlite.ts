@@ -1,0 +1,446 @@
+/**
+ * The durable Store: one SQLite file in WAL mode, through better-sqlite3.
+ *
+ * better-sqlite3 is synchronous, so every method returns after its statement (or
+ * transaction) has completed; saveMessage in particular returns only after COMMIT, which is
+ * what lets the SMTP adapter write its 250 afterwards.
+ *
+ * Rows keep a few plain columns for filtering and ordering, and the record itself as JSON,
+ * split so that lists never read (or parse) transcripts and bodies:
+ *   sessions.summary = the record without lines/decisions, sessions.trace = {lines, decisions}
+ *   messages.summary = the record without text/html/headers, plus text, html, headers columns.
+ * Search columns (`*_lc`) hold lower-cased text computed in JS: SQLite's LIKE/lower() only
+ * fold ASCII, and the in-memory store folds with String#toLowerCase.
+ */
+import Database from 'better-sqlite3';
+import {
+  assertSameSession,
+  messageSearchFields,
+  messageSummary,
+  needle,
+  pageBounds,
+  retentionCap,
+  sessionSearchText,
+  sessionSummary,
+} from './common.js';
+import type {
+  Attachment,
+  MessageFilter,
+  MessageRecord,
+  MessageSummary,
+  NewMessage,
+  Page,
+  RetentionLimits,
+  SessionFilter,
+  SessionRecord,
+  SessionSummary,
+  Store,
+  TranscriptLine,
+} from './types.js';
+import type { Decision } from '../policy/types.js';
+
+/** Bumped whenever the schema changes; stored in PRAGMA user_version. */
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id              TEXT PRIMARY KEY,
+  started_at      INTEGER NOT NULL,
+  listener        TEXT NOT NULL,
+  outcome         TEXT NOT NULL,
+  client_address  TEXT NOT NULL,
+  claimed_address TEXT,
+  helo_name       TEXT,
+  subject         TEXT,
+  rule_id         TEXT,
+  search_lc       TEXT NOT NULL,
+  summary         TEXT NOT NULL,
+  trace           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_started_at ON sessions (started_at);
+
+CREATE TABLE IF NOT EXISTS messages (
+  id          TEXT PRIMARY KEY,
+  session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  received_at INTEGER NOT NULL,
+  status      TEXT NOT NULL,
+  mail_from   TEXT NOT NULL,
+  rcpt_to     TEXT NOT NULL,
+  subject     TEXT,
+  from_lc     TEXT NOT NULL,
+  to_lc       TEXT NOT NULL,
+  subject_lc  TEXT NOT NULL,
+  text_lc     TEXT NOT NULL,
+  text        TEXT,
+  html        TEXT,
+  headers     TEXT NOT NULL,
+  summary     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
+CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id);
+CREATE INDEX IF NOT EXISTS messages_status ON messages (status, received_at);
+
+CREATE TABLE IF NOT EXISTS message_raw (
+  message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+  raw        BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS attachments (
+  message_id   TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  idx          INTEGER NOT NULL,
+  filename     TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  content      BLOB NOT NULL,
+  PRIMARY KEY (message_id, idx)
+);
+`;
+
+/** Newest first; equal timestamps fall back to insertion order (rowid), as in MemoryStore. */
+const SESSION_ORDER = 'ORDER BY started_at DESC, rowid DESC';
+const MESSAGE_ORDER = 'ORDER BY received_at DESC, rowid DESC';
+
+interface SessionRow {
+  summary: string;
+  trace: string;
+}
+
+interface MessageRow {
+  summary: string;
+  text: string | null;
+  html: string | null;
+  headers: string;
+}
+
+interface AttachmentRow {
+  filename: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+}
+
+interface CountsRow {
+  sessions: number;
+  messages: number;
+  accepted: number;
+  rejected: number;
+}
+
+interface Trace {
+  lines: TranscriptLine[];
+  decisions: Decision[];
+}
+
+type Params = Record<string, string | number | null>;
+
+/** A WHERE clause assembled from the filters that are set, with its named parameters. */
+interface Where {
+  sql: string;
+  params: Params;
+}
+
+function where(conditions: Array<[string, Params] | undefined>): Where {
+  const set = conditions.filter((c): c is [string, Params] => c !== undefined);
+  return {
+    sql: set.length > 0 ? `WHERE ${set.map(([sql]) => sql).join(' AND ')}` : '',
+    params: Object.assign({}, ...set.map(([, params]) => params)) as Params,
+  };
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+
+  private readonly db: Database.Database;
+
+  private readonly upsertSessionStmt;
+  private readonly insertMessageStmt;
+  private readonly insertRawStmt;
+  private readonly insertAttachmentStmt;
+  private readonly getSessionStmt;
+  private readonly getMessageStmt;
+  private readonly getRawStmt;
+  private readonly getAttachmentStmt;
+  private readonly deleteMessageStmt;
+  private readonly deleteAllMessagesStmt;
+  private readonly pruneSessionMessagesStmt;
+  private readonly pruneSessionsStmt;
+  private readonly pruneMessagesStmt;
+  private readonly countsStmt;
+  /** List/count statements depend on which filters are set; each shape is prepared once. */
+  private readonly listStatements = new Map<string, Database.Statement<[Params], unknown>>();
+
+  private readonly saveMessageTx: (message: NewMessage, session: SessionRecord) => void;
+  private readonly pruneTx: (limits: RetentionLimits) => { sessions: number; messages: number };
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    try {
+      this.configure();
+      this.migrate();
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+
+    this.upsertSessionStmt = this.db.prepare<Params>(`
+      INSERT INTO sessions (id, started_at, listener, outcome, client_address, claimed_address, helo_name,
+                            subject, rule_id, search_lc, summary, trace)
+      VALUES (@id, @startedAt, @listener, @outcome, @clientAddress, @claimedAddress, @heloName,
+              @subject, @ruleId, @search, @summary, @trace)
+      ON CONFLICT (id) DO UPDATE SET
+        started_at = excluded.started_at, listener = excluded.listener, outcome = excluded.outcome,
+        client_address = excluded.client_address, claimed_address = excluded.claimed_address,
+        helo_name = excluded.helo_name, subject = excluded.subject, rule_id = excluded.rule_id,
+        search_lc = excluded.search_lc, summary = excluded.summary, trace = excluded.trace`);
+    // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first, which would
+    // cascade to the session's messages.
+
+    this.insertMessageStmt = this.db.prepare<Params>(`
+      INSERT INTO messages (id, session_id, received_at, status, mail_from, rcpt_to, subject,
+                            from_lc, to_lc, subject_lc, text_lc, text, html, headers, summary)
+      VALUES (@id, @sessionId, @receivedAt, @status, @mailFrom, @rcptTo, @subject,
+              @fromLc, @toLc, @subjectLc, @textLc, @text, @html, @headers, @summary)`);
+    this.insertRawStmt = this.db.prepare<[string, Buffer]>('INSERT INTO message_raw (message_id, raw) VALUES (?, ?)');
+    this.insertAttachmentStmt = this.db.prepare<[string, number, string, string, number, Buffer]>(
+      'INSERT INTO attachments (message_id, idx, filename, content_type, size, content) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+
+    this.getSessionStmt = this.db.prepare<[string], SessionRow>('SELECT summary, trace FROM sessions WHERE id = ?');
+    this.getMessageStmt = this.db.prepare<[string], MessageRow>(
+      'SELECT summary, text, html, headers FROM messages WHERE id = ?',
+    );
+    this.getRawStmt = this.db.prepare<[string], Buffer>('SELECT raw FROM message_raw WHERE message_id = ?').pluck();
+    this.getAttachmentStmt = this.db.prepare<[string, number], AttachmentRow>(
+      'SELECT filename, content_type, size, content FROM attachments WHERE message_id = ? AND idx = ?',
+    );
+
+    this.deleteMessageStmt = this.db.prepare<[string]>('DELETE FROM messages WHERE id = ?');
+    this.deleteAllMessagesStmt = this.db.prepare<[]>('DELETE FROM messages');
+
+    // LIMIT -1 OFFSET n: every row after the newest n.
+    const prunedSessions = (column: string): string => `SELECT ${column} FROM sessions ${SESSION_ORDER} LIMIT -1 OFFSET ?`;
+    this.pruneSessionMessagesStmt = this.db.prepare<[number]>(
+      `DELETE FROM messages WHERE session_id IN (${prunedSessions('id')})`,
+    );
+    this.pruneSessionsStmt = this.db.prepare<[number]>(`DELETE FROM sessions WHERE rowid IN (${prunedSessions('rowid')})`);
+    this.pruneMessagesStmt = this.db.prepare<[number]>(
+      `DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages ${MESSAGE_ORDER} LIMIT -1 OFFSET ?)`,
+    );
+
+    this.countsStmt = this.db.prepare<[], CountsRow>(`
+      SELECT (SELECT count(*) FROM sessions) AS sessions,
+             (SELECT count(*) FROM messages) AS messages,
+             (SELECT count(*) FROM messages WHERE status = 'accepted') AS accepted,
+             (SELECT count(*) FROM messages WHERE status = 'rejected') AS rejected`);
+
+    this.saveMessageTx = this.db.transaction((message: NewMessage, session: SessionRecord) => {
+      // The session first: the message row references it.
+      this.upsertSessionStmt.run(this.sessionParams(session));
+      const record = message.record;
+      this.insertMessageStmt.run(this.messageParams(record));
+      this.insertRawStmt.run(record.id, message.raw);
+      for (const a of message.attachments) {
+        this.insertAttachmentStmt.run(record.id, a.index, a.filename, a.contentType, a.size, a.content);
+      }
+    });
+
+    this.pruneTx = this.db.transaction((limits: RetentionLimits) => {
+      let sessions = 0;
+      let messages = 0;
+      const sessionCap = retentionCap(limits.sessions);
+      if (sessionCap !== undefined) {
+        // Messages explicitly before their sessions, so they are counted (cascaded deletes are not).
+        messages += this.pruneSessionMessagesStmt.run(sessionCap).changes;
+        sessions += this.pruneSessionsStmt.run(sessionCap).changes;
+      }
+      const messageCap = retentionCap(limits.messages);
+      if (messageCap !== undefined) messages += this.pruneMessagesStmt.run(messageCap).changes;
+      return { sessions, messages };
+    });
+  }
+
+  saveSession(session: SessionRecord): void {
+    this.upsertSessionStmt.run(this.sessionParams(session));
+  }
+
+  saveMessage(message: NewMessage, session: SessionRecord): void {
+    assertSameSession(message.record, session);
+    this.saveMessageTx(message, session);
+  }
+
+  getSession(id: string): SessionRecord | undefined {
+    const row = this.getSessionStmt.get(id);
+    if (!row) return undefined;
+    const summary = JSON.parse(row.summary) as SessionSummary;
+    const trace = JSON.parse(row.trace) as Trace;
+    return { ...summary, lines: trace.lines, decisions: trace.decisions };
+  }
+
+  listSessions(filter: SessionFilter): Page<SessionSummary> {
+    const q = needle(filter.q);
+    const w = where([
+      filter.outcome !== undefined ? ['outcome = @outcome', { outcome: filter.outcome }] : undefined,
+      filter.listener !== undefined ? ['listener = @listener', { listener: filter.listener }] : undefined,
+      q !== undefined ? ['instr(search_lc, @q) > 0', { q }] : undefined,
+    ]);
+    return this.page('sessions', 'summary', SESSION_ORDER, w, filter, (json) => JSON.parse(json) as SessionSummary);
+  }
+
+  getMessage(id: string): MessageRecord | undefined {
+    const row = this.getMessageStmt.get(id);
+    if (!row) return undefined;
+    const record: MessageRecord = {
+      ...(JSON.parse(row.summary) as MessageSummary),
+      headers: JSON.parse(row.headers) as MessageRecord['headers'],
+    };
+    if (row.text !== null) record.text = row.text;
+    if (row.html !== null) record.html = row.html;
+    return record;
+  }
+
+  listMessages(filter: MessageFilter): Page<MessageSummary> {
+    const from = needle(filter.from);
+    const to = needle(filter.to);
+    const subject = needle(filter.subject);
+    const q = needle(filter.q);
+    const w = where([
+      filter.status !== undefined ? ['status = @status', { status: filter.status }] : undefined,
+      filter.sessionId !== undefined ? ['session_id = @sessionId', { sessionId: filter.sessionId }] : undefined,
+      from !== undefined ? ['instr(from_lc, @from) > 0', { from }] : undefined,
+      to !== undefined ? ['instr(to_lc, @to) > 0', { to }] : undefined,
+      subject !== undefined ? ['instr(subject_lc, @subject) > 0', { subject }] : undefined,
+      q !== undefined
+        ? [
+            '(instr(from_lc, @q) > 0 OR instr(to_lc, @q) > 0 OR instr(subject_lc, @q) > 0 OR instr(text_lc, @q) > 0)',
+            { q },
+          ]
+        : undefined,
+    ]);
+    return this.page('messages', 'summary', MESSAGE_ORDER, w, filter, (json) => JSON.parse(json) as MessageSummary);
+  }
+
+  getRaw(id: string): Buffer | undefined {
+    return this.getRawStmt.get(id);
+  }
+
+  getAttachment(messageId: string, index: number): Attachment | undefined {
+    const row = this.getAttachmentStmt.get(messageId, index);
+    if (!row) return undefined;
+    return { index, filename: row.filename, contentType: row.content_type, size: row.size, content: row.content };
+  }
+
+  deleteMessage(id: string): boolean {
+    // Raw source and attachments go by ON DELETE CASCADE.
+    return this.deleteMessageStmt.run(id).changes > 0;
+  }
+
+  deleteAllMessages(): number {
+    return this.deleteAllMessagesStmt.run().changes;
+  }
+
+  prune(limits: RetentionLimits): { sessions: number; messages: number } {
+    return this.pruneTx(limits);
+  }
+
+  counts(): { sessions: number; messages: number; accepted: number; rejected: number } {
+    const row = this.countsStmt.get();
+    if (!row) throw new Error('counts query returned no row');
+    return row;
+  }
+
+  close(): void {
+    // Closing the last connection checkpoints the WAL into the main file.
+    if (this.db.open) this.db.close();
+  }
+
+  private configure(): void {
+    // WAL: readers never block the writer, and a commit is one append to the -wal file.
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL (instead of FULL) skips the fsync at each commit; in WAL mode a committed
+    // transaction is already in the -wal file (in the OS page cache), so it survives the
+    // process being SIGKILLed. Only an OS crash or power loss could lose the last commits,
+    // never corrupt the database. That trade buys thousands of messages per second.
+    this.db.pragma('synchronous = NORMAL');
+    // SQLite leaves foreign keys off by default; the cascades to raw/attachments need them.
+    this.db.pragma('foreign_keys = ON');
+    // Another process (a second Bouncer, the CLI) may hold the write lock for a moment.
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`the store was written by a newer Bouncer (schema ${version}, this one knows ${SCHEMA_VERSION})`);
+    }
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
+  private sessionParams(s: SessionRecord): Params {
+    return {
+      id: s.id,
+      startedAt: s.startedAt,
+      listener: s.listener,
+      outcome: s.outcome,
+      clientAddress: s.clientAddress,
+      claimedAddress: s.claimedAddress ?? null,
+      heloName: s.heloName ?? null,
+      subject: s.subject ?? null,
+      ruleId: s.rejection?.ruleId ?? null,
+      search: sessionSearchText(s),
+      summary: JSON.stringify(sessionSummary(s)),
+      trace: JSON.stringify({ lines: s.lines, decisions: s.decisions } satisfies Trace),
+    };
+  }
+
+  private messageParams(m: MessageRecord): Params {
+    const search = messageSearchFields(m);
+    return {
+      id: m.id,
+      sessionId: m.sessionId,
+      receivedAt: m.receivedAt,
+      status: m.status,
+      mailFrom: m.mailFrom,
+      rcptTo: JSON.stringify(m.rcptTo),
+      subject: m.subject ?? null,
+      fromLc: search.from,
+      toLc: search.to,
+      subjectLc: search.subject,
+      textLc: search.text,
+      text: m.text ?? null,
+      html: m.html ?? null,
+      headers: JSON.stringify(m.headers),
+      summary: JSON.stringify(messageSummary(m)),
+    };
+  }
+
+  /** Runs the count and the page of a list with the same WHERE clause. */
+  private page<T>(
+    table: 'sessions' | 'messages',
+    column: 'summary',
+    order: string,
+    w: Where,
+    filter: { limit?: number; offset?: number },
+    parse: (json: string) => T,
+  ): Page<T> {
+    const { limit, offset } = pageBounds(filter);
+    const total = this.listStatement(`SELECT count(*) FROM ${table} ${w.sql}`).get(w.params) as number;
+    const rows = this.listStatement(`SELECT ${column} FROM ${table} ${w.sql} ${order} LIMIT @limit OFFSET @offset`).all({
+      ...w.params,
+      limit,
+      offset,
+    }) as string[];
+    return { items: rows.map(parse), total };
+  }
+
+  private listStatement(sql: string): Database.Statement<[Params], unknown> {
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<Params>(sql).pluck();
+      this.listStatements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
