@@ -1,0 +1,96 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { SessionFilter, SessionRecord, SessionSummary } from '../../store/types.js';
+import type { ApiDeps } from '../deps.js';
+import { notFound, parseOr400 } from '../errors.js';
+import { MAX_LIMIT, pagination } from './pagination.js';
+
+const OUTCOMES = ['open', 'accepted', 'rejected', 'no-mail'] as const;
+
+const sessionQuery = z.object({
+  outcome: z.enum(OUTCOMES).optional(),
+  listener: z.string().optional(),
+  q: z.string().optional(),
+  ...pagination,
+});
+
+export function toSummary(session: SessionRecord): SessionSummary {
+  const { lines: _lines, decisions: _decisions, ...summary } = session;
+  return summary;
+}
+
+/**
+ * The filter the store applies, for live records that are not (or not freshly) in the store:
+ * `q` is a case-insensitive substring of the id, client address, claimed address, EHLO name,
+ * subject or rule id; a blank `q` is no filter.
+ */
+export function matchesSessionFilter(s: SessionSummary, f: SessionFilter): boolean {
+  if (f.outcome !== undefined && s.outcome !== f.outcome) return false;
+  if (f.listener !== undefined && s.listener !== f.listener) return false;
+  const needle = f.q?.trim().toLowerCase();
+  if (needle) {
+    const fields = [s.id, s.clientAddress, s.claimedAddress, s.heloName, s.subject, s.rejection?.ruleId];
+    if (!fields.some((v) => typeof v === 'string' && v.toLowerCase().includes(needle))) return false;
+  }
+  return true;
+}
+
+export function sessionRoutes(router: Router, deps: ApiDeps): void {
+  router.get('/sessions', (req, res) => {
+    const query = parseOr400(sessionQuery, req.query, 'query');
+    const { limit, offset } = query;
+    const filter: SessionFilter = { outcome: query.outcome, listener: query.listener, q: query.q };
+
+    // Open sessions live in memory; the store has either nothing for them yet or a stale
+    // snapshot. They are listed first (newest first), and their store rows are dropped.
+    const live = deps.live
+      .list()
+      .map(toSummary)
+      .filter((s) => matchesSessionFilter(s, filter))
+      .sort((a, b) => b.startedAt - a.startedAt);
+    if (live.length === 0) {
+      res.json(deps.store.listSessions({ ...filter, limit, offset }));
+      return;
+    }
+    const liveIds = new Set(live.map((s) => s.id));
+    // store rows the live list replaces, so that `total` counts each session once
+    let duplicates = 0;
+    for (const id of liveIds) {
+      const stored = deps.store.getSession(id);
+      if (stored && matchesSessionFilter(stored, filter)) duplicates++;
+    }
+    const fromLive = live.slice(offset, offset + limit);
+    const storeOffset = Math.max(0, offset - live.length);
+    const needed = limit - fromLive.length;
+    let fromStore: SessionSummary[] = [];
+    let storeTotal: number;
+    if (needed > 0) {
+      // Walk the store list from its start, dropping the rows live records replace, until
+      // this page is full: exact wherever the stale rows sit. Only done while sessions are
+      // open, and bounded by offset + limit.
+      let skip = storeOffset;
+      let at = 0;
+      for (;;) {
+        const chunk = deps.store.listSessions({ ...filter, offset: at, limit: MAX_LIMIT });
+        storeTotal = chunk.total;
+        for (const s of chunk.items) {
+          if (liveIds.has(s.id)) continue;
+          if (skip > 0) skip--;
+          else if (fromStore.length < needed) fromStore.push(s);
+        }
+        at += chunk.items.length;
+        if (fromStore.length >= needed || chunk.items.length === 0 || at >= chunk.total) break;
+      }
+    } else {
+      storeTotal = deps.store.listSessions({ ...filter, offset: 0, limit: 1 }).total;
+    }
+    res.json({ items: [...fromLive, ...fromStore], total: live.length + storeTotal - duplicates });
+  });
+
+  router.get('/sessions/:id', (req, res) => {
+    const id = req.params.id;
+    const session = deps.live.get(id) ?? deps.store.getSession(id);
+    if (!session) throw notFound(`no session ${JSON.stringify(id)}`);
+    res.json(session);
+  });
+}

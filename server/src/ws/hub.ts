@@ -1,0 +1,168 @@
+/**
+ * Live events over WebSocket at `/api/v1/events`: every bus event goes to every client as
+ * `{type, data}`, in order, after a `hello`. Shares the HTTP port: server.ts hands `upgrade`
+ * requests to {@link EventHub.handleUpgrade}.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { BUS_EVENT_NAMES } from '../events/bus.js';
+import type { ApiDeps } from '../http/deps.js';
+
+export const EVENTS_PATH = '/api/v1/events';
+/** A client further behind than this is dropped. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const PING_INTERVAL_MS = 30_000;
+
+export interface HubOptions {
+  /** Defaults to {@link PING_INTERVAL_MS}. */
+  pingIntervalMs?: number;
+  /** Defaults to {@link MAX_BUFFERED_BYTES}. */
+  maxBufferedBytes?: number;
+}
+
+export interface EventHub {
+  /** Answers an HTTP upgrade: the events path with an acceptable Origin is upgraded, anything else refused. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  clientCount(): number;
+  /** Unsubscribes from the bus and closes every client. */
+  close(): void;
+}
+
+type HubDeps = Pick<ApiDeps, 'bus' | 'store' | 'allowedOrigins' | 'version'>;
+
+const normalizeOrigin = (origin: string): string => origin.trim().replace(/\/+$/, '').toLowerCase();
+
+/**
+ * Browsers send `Origin` on WebSocket handshakes and do not apply CORS to them, so without
+ * this check any web page the user visits could read the live transcript. Allowed: no Origin
+ * at all (not a browser), the server's own origin, or one configured explicitly.
+ */
+export function isOriginAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  const o = normalizeOrigin(origin);
+  if (host && o === `http://${host.trim().toLowerCase()}`) return true;
+  return allowed.some((a) => normalizeOrigin(a) === o);
+}
+
+/** Refuses a handshake with a plain HTTP response; the socket never becomes a WebSocket. */
+function refuse(socket: Duplex, status: 403 | 404 | 400, reason: string, error: string, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error, message });
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'X-Content-Type-Options: nosniff\r\n' +
+      '\r\n' +
+      body,
+  );
+}
+
+export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
+  const pingIntervalMs = opts.pingIntervalMs ?? PING_INTERVAL_MS;
+  const maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  // clients send nothing meaningful; a small cap keeps a hostile one from sending megabytes
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: false });
+  const clients = new Set<WebSocket>();
+  const alive = new WeakMap<WebSocket, boolean>();
+  let closed = false;
+
+  function send(ws: WebSocket, frame: string): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    // One slow browser must not grow server memory without bound: what cannot be written to
+    // its socket piles up in ws's buffer. A client that far behind is dropped; it can
+    // reconnect and reload the state from the HTTP API.
+    if (ws.bufferedAmount > maxBuffered) {
+      drop(ws);
+      return;
+    }
+    ws.send(frame);
+  }
+
+  function drop(ws: WebSocket): void {
+    clients.delete(ws);
+    ws.terminate();
+  }
+
+  function broadcast(type: string, data: unknown): void {
+    if (clients.size === 0) return;
+    const frame = JSON.stringify({ type, data });
+    for (const ws of clients) send(ws, frame);
+  }
+
+  const unsubscribes = BUS_EVENT_NAMES.map((name) => deps.bus.subscribe(name, (payload) => broadcast(name, payload)));
+
+  const pinger = setInterval(() => {
+    for (const ws of clients) {
+      if (alive.get(ws) === false) {
+        // no pong since the last ping: the peer is gone or stuck
+        drop(ws);
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, pingIntervalMs);
+  pinger.unref();
+
+  function onConnection(ws: WebSocket): void {
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('message', () => {
+      /* clients have nothing to say; ignored */
+    });
+    ws.on('error', () => drop(ws));
+    ws.on('close', () => clients.delete(ws));
+    let counts: ReturnType<HubDeps['store']['counts']> | null = null;
+    try {
+      counts = deps.store.counts();
+    } catch {
+      counts = null;
+    }
+    // hello first, then the client joins the broadcast set: nothing can come in between
+    send(ws, JSON.stringify({ type: 'hello', data: { version: deps.version, counts } }));
+    clients.add(ws);
+  }
+
+  return {
+    handleUpgrade(req, socket, head) {
+      socket.on('error', () => socket.destroy());
+      let pathname: string;
+      try {
+        pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      } catch {
+        refuse(socket, 400, 'Bad Request', 'bad_request', 'malformed request URL');
+        return;
+      }
+      if (closed || pathname.replace(/\/+$/, '') !== EVENTS_PATH) {
+        refuse(socket, 404, 'Not Found', 'not_found', `no WebSocket at ${pathname}`);
+        return;
+      }
+      if (!isOriginAllowed(req.headers.origin, req.headers.host, deps.allowedOrigins)) {
+        refuse(socket, 403, 'Forbidden', 'forbidden', 'origin not allowed');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, onConnection);
+    },
+    clientCount: () => clients.size,
+    close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(pinger);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      for (const ws of clients) {
+        ws.close(1001, 'server shutting down');
+        // do not wait for a closing handshake a dead peer will never finish
+        setTimeout(() => ws.terminate(), 1000).unref();
+      }
+      clients.clear();
+      wss.close();
+    },
+  };
+}
