@@ -1,0 +1,111 @@
+/**
+ * Every setting Bouncer has, with its default, in one zod schema. The YAML file, BOUNCER_*
+ * variables and flags are merged into one object and validated here once, at start-up.
+ */
+import { z } from 'zod';
+
+const port = z.number({ error: 'a port is a number from 0 to 65535 (0 picks a free one)' }).int().min(0).max(65535);
+
+const recordValues = z.union([z.array(z.string()), z.literal('SERVFAIL')]);
+
+export const listenerSchema = z
+  .object({
+    /** Used in the API, the banner and by --<name>-port flags. */
+    name: z.string().regex(/^[a-z0-9-]+$/, 'listener names are lower-case letters, digits and hyphens'),
+    port,
+    /** Defaults to the top-level host. */
+    host: z.string().optional(),
+    profile: z.string(),
+    tls: z.enum(['none', 'starttls', 'implicit']).default('none'),
+  })
+  .strict();
+
+export const DEFAULT_LISTENERS: z.input<typeof listenerSchema>[] = [
+  { name: 'smtp', port: 1025, profile: 'gmail-mx', tls: 'none' },
+  { name: 'submission', port: 1587, profile: 'gmail-submission', tls: 'starttls' },
+  { name: 'smtps', port: 1465, profile: 'gmail-submission', tls: 'implicit' },
+];
+
+export const configSchema = z
+  .object({
+    /** Bind address of every listener and the HTTP server; loopback unless you mean otherwise. */
+    host: z.string().default('127.0.0.1'),
+    listeners: z
+      .array(listenerSchema)
+      .min(1)
+      .default(DEFAULT_LISTENERS as z.infer<typeof listenerSchema>[])
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((l, i) => {
+          if (seen.has(l.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate listener name "${l.name}"` });
+          seen.add(l.name);
+        });
+      }),
+    http: z
+      .object({
+        port: port.default(8025),
+        host: z.string().optional(),
+        /** Origins allowed to open the WebSocket besides the server's own (e.g. a dev UI). */
+        allowedOrigins: z.array(z.string().url()).default([]),
+      })
+      .strict()
+      .default({ port: 8025, allowedOrigins: [] }),
+    store: z
+      .object({
+        kind: z.enum(['sqlite', 'memory']).default('sqlite'),
+        path: z.string().default('./data/bouncer.sqlite'),
+        retention: z
+          .object({ sessions: z.number().int().positive().default(10_000), messages: z.number().int().positive().default(10_000) })
+          .strict()
+          .default({ sessions: 10_000, messages: 10_000 }),
+      })
+      .strict()
+      .default({ kind: 'sqlite', path: './data/bouncer.sqlite', retention: { sessions: 10_000, messages: 10_000 } }),
+    /** Extra profile directories; a profile there replaces a built-in one of the same name. */
+    profileDirs: z.array(z.string()).default([]),
+    dns: z
+      .object({
+        /**
+         * The identity of connections from loopback: 127.0.0.1 and ::1 get this PTR name and it
+         * resolves back to them (a well-configured sender). null: loopback has no PTR.
+         */
+        loopbackName: z.string().nullable().default('sender.bouncer.test'),
+        /** Records per owner name (or IP address, for PTRs): A, AAAA, PTR, MX, TXT; a type may be SERVFAIL. */
+        records: z.record(z.string(), z.object({ A: recordValues, AAAA: recordValues, PTR: recordValues, MX: recordValues, TXT: recordValues }).partial().strict()).default({}),
+      })
+      .strict()
+      .default({ loopbackName: 'sender.bouncer.test', records: {} }),
+    /** Recipient domains whose mailboxes are known; other local parts get 550 5.1.1. */
+    mailboxes: z.record(z.string(), z.array(z.string())).default({}),
+    auth: z
+      .object({
+        /** Submission accounts. Empty: any user name and password are accepted. */
+        users: z
+          .array(z.object({ username: z.string().min(1), password: z.string().min(1), appPassword: z.string().min(1).optional() }).strict())
+          .default([]),
+      })
+      .strict()
+      .default({ users: [] }),
+    smtp: z
+      .object({
+        /** Connections per listener; beyond it clients get the profile's server-busy reply. */
+        maxConnections: z.number().int().positive().default(100),
+        /** Peers allowed to claim another identity with XCLIENT. */
+        xclientFrom: z.array(z.string()).default(['127.0.0.1', '::1']),
+      })
+      .strict()
+      .default({ maxConnections: 100, xclientFrom: ['127.0.0.1', '::1'] }),
+    tls: z
+      .object({ keyFile: z.string().optional(), certFile: z.string().optional() })
+      .strict()
+      .refine((t) => !!t.keyFile === !!t.certFile, { message: 'keyFile and certFile go together' })
+      .default({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict();
+
+export type BouncerConfig = z.infer<typeof configSchema>;
+export type BouncerConfigInput = z.input<typeof configSchema>;

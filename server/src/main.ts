@@ -1,0 +1,149 @@
+/**
+ * The composition root: config → store, bus, DNS world, profiles, engines → SMTP listeners
+ * and the HTTP/WebSocket server; and a clean shutdown. Used by the CLI and by tests (and the
+ * testing kit) to run Bouncer in-process.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { ConfigError, parseConfig } from './config/load.js';
+import type { BouncerConfig, BouncerConfigInput } from './config/schema.js';
+import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
+import { EventBus } from './events/bus.js';
+import type { ListenerInfo } from './http/deps.js';
+import { createHttpServer, type RunningHttpServer } from './http/server.js';
+import { PolicyEngine } from './policy/engine.js';
+import { loadProfiles, type Profile } from './policy/profile.js';
+import { CHECKS } from './policy/rules/index.js';
+import { startListener, type RunningListener } from './smtp/listener.js';
+import { LiveSessionRegistry } from './smtp/session-recorder.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/types.js';
+import { BUILTIN_PROFILE_DIR, PACKAGE_ROOT } from './util/paths.js';
+
+export const VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface Bouncer {
+  config: BouncerConfig;
+  listeners: ListenerInfo[];
+  http: { host: string; port: number; url: string };
+  store: Store;
+  bus: EventBus;
+  profiles: Map<string, Profile>;
+  engines: Map<string, PolicyEngine>;
+  live: LiveSessionRegistry;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+}
+
+/** The DNS world from the config, with the loopback identity added unless declared otherwise. */
+export function buildDnsWorld(config: BouncerConfig): StaticDnsWorld {
+  const records: WorldRecords = {};
+  const name = config.dns.loopbackName;
+  if (name) {
+    records['127.0.0.1'] = { PTR: [name] };
+    records['::1'] = { PTR: [name] };
+    records[name] = { A: ['127.0.0.1'], AAAA: ['::1'] };
+  }
+  for (const [owner, set] of Object.entries(config.dns.records)) {
+    records[owner] = { ...(records[owner] ?? {}), ...set };
+  }
+  return new StaticDnsWorld(records);
+}
+
+export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {}, options: StartOptions = {}): Promise<Bouncer> {
+  const config = parseConfig(input);
+  const log = options.log ?? pino({ level: config.log.level }, pino.destination(2));
+  const profiles = loadProfiles([BUILTIN_PROFILE_DIR, ...config.profileDirs], new Set(CHECKS.keys()));
+  const missing = config.listeners
+    .map((l, i) => (profiles.has(l.profile) ? undefined : `listeners.${i}.profile: no profile "${l.profile}" (available: ${[...profiles.keys()].join(', ')})`))
+    .filter((p): p is string => !!p);
+  if (missing.length) throw new ConfigError(missing);
+
+  const engines = new Map([...profiles].map(([name, p]) => [name, new PolicyEngine(p)]));
+  const store = openStore({ kind: config.store.kind, path: config.store.path });
+  const bus = new EventBus();
+  const live = new LiveSessionRegistry();
+  const dns = buildDnsWorld(config);
+  const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
+  const recorderDeps = { store, bus, live, now: () => Date.now() };
+  const tlsKey = config.tls.keyFile ? readFileSync(config.tls.keyFile, 'utf8') : undefined;
+  const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
+
+  const running: RunningListener[] = [];
+  let http: RunningHttpServer | undefined;
+  const prune = () => {
+    try {
+      store.prune(config.store.retention);
+    } catch (err) {
+      log.warn({ err }, 'retention pruning failed');
+    }
+  };
+  prune();
+  const pruneTimer = setInterval(prune, 10_000);
+  pruneTimer.unref();
+
+  const stop = async () => {
+    clearInterval(pruneTimer);
+    await Promise.all(running.map((l) => l.close()));
+    await http?.close();
+    store.close();
+  };
+
+  try {
+    for (const l of config.listeners) {
+      const profileName = l.profile;
+      running.push(
+        await startListener({
+          name: l.name,
+          host: l.host ?? config.host,
+          port: l.port,
+          tls: l.tls,
+          profile: () => profiles.get(profileName)!,
+          engine: (name) => engines.get(name)!,
+          dns,
+          mailboxes,
+          users: config.auth.users,
+          recorderDeps,
+          maxConnections: config.smtp.maxConnections,
+          xclientFrom: config.smtp.xclientFrom,
+          tlsKey,
+          tlsCert,
+          log,
+        }),
+      );
+    }
+    http = await createHttpServer(
+      {
+        store,
+        bus,
+        live,
+        profiles: () => [...profiles.values()],
+        listeners: () => running.map((r) => r.info),
+        allowedOrigins: config.http.allowedOrigins,
+        version: VERSION,
+      },
+      { host: config.http.host ?? config.host, port: config.http.port, log },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    config,
+    listeners: running.map((r) => r.info),
+    http: { host: config.http.host ?? config.host, port: http.port, url: http.url },
+    store,
+    bus,
+    profiles,
+    engines,
+    live,
+    log,
+    stop,
+  };
+}

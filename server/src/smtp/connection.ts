@@ -1,0 +1,403 @@
+/**
+ * THE adapter: the one place where Bouncer extends smtp-server (pinned 3.21.6). A subclass of
+ * its connection, created through SMTPServer.prototype.connect (see listener.ts), that
+ *  - runs the policy gate before every command, EHLO/HELO included;
+ *  - replaces every reply smtp-server writes with the profile's reply of the same meaning;
+ *  - writes multi-line replies and closes the connection after any reply whose rule says so;
+ *  - records the transcript (C:/S:/* lines) with AUTH payloads redacted.
+ * Rules decide (policy/), profiles hold the texts (profiles/*.yaml); this file only writes.
+ * server/test/contract.test.ts pins every smtp-server behaviour relied on here.
+ */
+import { randomUUID } from 'node:crypto';
+import type net from 'node:net';
+import type tls from 'node:tls';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import type { SMTPServer, SMTPServerDataStream } from 'smtp-server';
+import { parseMessage } from '../mail/parse.js';
+import { PolicyEngine } from '../policy/engine.js';
+import type { BuiltinReplyId, Profile } from '../policy/profile.js';
+import { formatReply, renderReply, type ReplyVars } from '../policy/render.js';
+import type { Decision, MailPath, Phase, Reply, SessionContext, Verdict } from '../policy/types.js';
+import { messageSummary } from '../store/common.js';
+import type { MessageRecord } from '../store/types.js';
+import { matchBuiltin } from './builtin-replies.js';
+import type { ListenerRuntime } from './listener.js';
+import { newSessionId } from './session-id.js';
+import { SessionRecorder } from './session-recorder.js';
+
+/** Verbs smtp-server knows that are sendmail jokes or proxy commands Bouncer does not offer. */
+export const DISABLED_VERBS = ['WIZ', 'SHELL', 'KILL', 'XFORWARD', 'LHLO'];
+
+/** smtp-server hands its handlers the session object; this finds the connection it belongs to. */
+export const connectionBySession = new WeakMap<object, BouncerConnection>();
+
+type ServerWithRuntime = SMTPServer & { bouncer: ListenerRuntime };
+
+export class BouncerConnection extends SMTPConnection {
+  readonly sessionId = newSessionId();
+  readonly runtime: ListenerRuntime;
+  readonly profile: Profile;
+  readonly engine: PolicyEngine;
+  readonly recorder: SessionRecorder;
+  /** The reply a policy decision chose for the next smtp-server `send()` (auth, data, connect). */
+  private pendingReply: Reply | undefined;
+  /** The verb of the command being answered, so `send()` knows what a reply means. */
+  private currentVerb: string | undefined;
+  private unrecognized = 0;
+
+  constructor(server: SMTPServer, socket: net.Socket | tls.TLSSocket, options?: ConstructorParameters<typeof SMTPConnection>[2]) {
+    super(server, socket, options);
+    this.runtime = (server as ServerWithRuntime).bouncer;
+    this.profile = this.runtime.profile();
+    this.engine = this.runtime.engine(this.profile.name);
+    this.recorder = new SessionRecorder(this.runtime.recorderDeps, {
+      id: this.sessionId,
+      listener: this.runtime.info.name,
+      profile: this.profile.name,
+      clientAddress: this.remoteAddress,
+      clientPort: this.remotePort,
+      tls: this.secure,
+    });
+    // per-session command switches: smtp-server reads session.disabledCommands when it is an array
+    const disabled = [...DISABLED_VERBS];
+    if (!this.profile.auth.enabled) disabled.push('AUTH');
+    if (this.runtime.info.tls !== 'starttls') disabled.push('STARTTLS');
+    this.session.disabledCommands = disabled;
+    connectionBySession.set(this.session, this);
+    if (this.secure) this.recorder.line('*', 'TLS from the first byte (implicit TLS listener)');
+  }
+
+  // ---- connection start ----------------------------------------------------------------
+
+  /**
+   * Replaces smtp-server's init(): its fixed 100 ms early-talker pause becomes the profile's
+   * greetingDelayMs (default 0), and the connection cap answers with the profile's reply.
+   */
+  override init(): void {
+    (this as unknown as { _setListeners(cb: () => void): void })._setListeners(() => {
+      if (this.runtime.connectionCount() > this.runtime.maxConnections) {
+        this.writeBuiltin('server-busy');
+        return;
+      }
+      const delay = this.profile.greetingDelayMs;
+      if (delay > 0) setTimeout(() => this.connectionReady(), delay).unref();
+      else this.connectionReady();
+    });
+  }
+
+  // ---- the policy gate -------------------------------------------------------------------
+
+  override _onCommand(command: Buffer, callback?: () => void): void {
+    const next = callback ?? (() => undefined);
+    const line = command.toString('utf8');
+    const verb = (line.split(' ', 1)[0] ?? '').toUpperCase();
+
+    if (this._nextHandler) {
+      // a continuation line of an AUTH exchange carries credentials (RFC 4954 §4)
+      this.recorder.line('C', '****');
+      return super._onCommand(command, next);
+    }
+    this.recorder.line('C', redact(verb, line));
+    this.currentVerb = verb;
+    // smtp-server's own pre-checks (during a TLS handshake, before the greeting, while shutting
+    // down, HTTP on the SMTP port) come first; their replies are mapped in send()
+    if (this._upgrading || !this._ready || this._server._closeTimeout || /^(OPTIONS|GET|HEAD|POST|PUT|DELETE|TRACE|CONNECT) \//i.test(line)) {
+      return super._onCommand(command, next);
+    }
+    this.gate(verb, line, command)
+      .then((verdict) => {
+        if (verdict === 'continue') return super._onCommand(command, () => this.afterCommand(next));
+        setImmediate(next);
+      })
+      .catch((err: Error) => {
+        this.runtime.log.error({ err, session: this.sessionId }, 'policy evaluation failed');
+        this.writeBuiltin('internal-error');
+        setImmediate(next);
+      });
+  }
+
+  private async gate(verb: string, line: string, command: Buffer): Promise<'continue' | 'rejected'> {
+    const argument = line.slice(verb.length).trim();
+    const known = this._isSupported(verb);
+    if (!known) this.unrecognized++;
+    let path: MailPath | null | undefined;
+    if (known && (verb === 'MAIL' || verb === 'RCPT')) {
+      const parsed = this._parseAddressCommand(verb === 'MAIL' ? 'mail from' : 'rcpt to', command);
+      path = parsed ? { address: parsed.address || '', args: (parsed.args || {}) as Record<string, string | true> } : null;
+    }
+    const base = { command: { verb, argument, known, path } };
+    if (await this.judge('command', base)) return 'rejected';
+    if (!known) {
+      // no rule answered an unknown verb; never let smtp-server's own text through
+      this.writeBuiltin('unimplemented');
+      return 'rejected';
+    }
+    const phase: Phase | undefined =
+      verb === 'EHLO' || verb === 'HELO' ? 'helo' : verb === 'MAIL' ? 'mail' : verb === 'RCPT' ? 'rcpt' : verb === 'DATA' ? 'data' : verb === 'STARTTLS' ? 'starttls' : undefined;
+    if (!phase) return 'continue';
+    const extra: Partial<SessionContext> = phase === 'helo' ? { helo: { verb: verb as 'EHLO' | 'HELO', name: argument } } : {};
+    return (await this.judge(phase, { ...base, ...extra })) ? 'rejected' : 'continue';
+  }
+
+  /** Evaluates a phase; on a rejection writes the reply (closing if the rule says so). */
+  private async judge(phase: Phase, extra: Partial<SessionContext>): Promise<boolean> {
+    const verdict = await this.evaluate(phase, extra);
+    if (verdict.kind === 'continue') return false;
+    this.writeReply(verdict.reply);
+    return true;
+  }
+
+  private async evaluate(phase: Phase, extra: Partial<SessionContext>): Promise<Verdict> {
+    const verdict = await this.engine.evaluate(phase, { ...this.context(), ...extra });
+    if (verdict.kind === 'reject') this.recorder.decision(verdict.decision);
+    return verdict;
+  }
+
+  /** After smtp-server handled a command: copy what it learned into the session record. */
+  private afterCommand(next: () => void): void {
+    const xAddr = this._xClient.get('ADDR');
+    const xName = this._xClient.get('NAME');
+    this.recorder.update({
+      heloVerb: this.hostNameAppearsAs ? (this.openingCommand as 'HELO' | 'EHLO') : undefined,
+      heloName: this.hostNameAppearsAs || undefined,
+      tls: this.secure,
+      user: typeof this.session.user === 'string' ? this.session.user : undefined,
+      claimedAddress: typeof xAddr === 'string' ? xAddr : undefined,
+      claimedName: typeof xName === 'string' ? xName : undefined,
+    });
+    next();
+  }
+
+  context(): SessionContext {
+    const envelope = this.session.envelope;
+    const xHelo = this._xClient.get('HELO');
+    const realAddress = String(this._xClient.get('ADDR:DEFAULT') || this.remoteAddress);
+    return {
+      sessionId: this.sessionId,
+      listener: this.runtime.info.name,
+      profile: this.profile.name,
+      hostname: this.profile.hostname,
+      client: {
+        realAddress,
+        address: this.remoteAddress,
+        claimedAddress: realAddress !== this.remoteAddress ? this.remoteAddress : undefined,
+        claimedName: typeof this._xClient.get('NAME') === 'string' ? String(this._xClient.get('NAME')) : undefined,
+        claimedHelo: typeof xHelo === 'string' ? xHelo : undefined,
+      },
+      tls: this.secure,
+      helo: this.hostNameAppearsAs ? { verb: this.openingCommand === 'HELO' ? 'HELO' : 'EHLO', name: this.hostNameAppearsAs } : undefined,
+      user: typeof this.session.user === 'string' ? this.session.user : undefined,
+      envelope: {
+        mailFrom: envelope?.mailFrom ? toPath(envelope.mailFrom) : undefined,
+        rcptTo: (envelope?.rcptTo ?? []).map(toPath),
+      },
+      unrecognizedCommands: this.unrecognized,
+      limits: this.profile.limits,
+      dns: this.runtime.dns,
+      mailboxes: this.runtime.mailboxes,
+      users: this.runtime.users,
+      now: () => new Date(this.runtime.recorderDeps.now()),
+    };
+  }
+
+  // ---- handlers smtp-server calls (wired in listener.ts) --------------------------------------
+
+  async handleConnect(): Promise<Error | undefined> {
+    const verdict = await this.evaluate('connect', {});
+    if (verdict.kind === 'continue') return undefined;
+    this.pendingReply = verdict.reply;
+    return new Error('refused by policy');
+  }
+
+  handleSecure(socket: net.Socket | tls.TLSSocket): void {
+    const tlsSocket = socket as tls.TLSSocket;
+    const cipher = typeof tlsSocket.getCipher === 'function' ? tlsSocket.getCipher() : undefined;
+    const protocol = typeof tlsSocket.getProtocol === 'function' ? tlsSocket.getProtocol() : undefined;
+    this.recorder.line('*', `TLS started (${[protocol, cipher?.name].filter(Boolean).join(', ')})`);
+    this.recorder.update({ tls: true });
+  }
+
+  async handleAuth(method: string, username: string, password: string): Promise<{ user: string } | Error> {
+    const verdict = await this.evaluate('auth', { auth: { method, username, password } });
+    if (verdict.kind === 'continue') {
+      this.recorder.update({ user: username });
+      return { user: username };
+    }
+    this.pendingReply = verdict.reply;
+    return new Error('refused by policy');
+  }
+
+  /**
+   * End of DATA. The body is counted while it streams; beyond the size limit it is discarded,
+   * never buffered. The reply is written only after the store committed the message.
+   */
+  handleData(stream: SMTPServerDataStream, done: (err?: Error | null) => void): void {
+    const limit = this.profile.limits.maxMessageSize;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (kept + chunk.length <= limit) {
+        chunks.push(chunk);
+        kept += chunk.length;
+      }
+    });
+    stream.once('error', () => undefined);
+    stream.once('end', () => {
+      this.finishMessage(Buffer.concat(chunks, kept), size, size > limit).then(
+        (ok) => done(ok ? null : new Error('rejected')),
+        (err: Error) => {
+          this.runtime.log.error({ err, session: this.sessionId }, 'message handling failed');
+          this.pendingReply = this.builtin('internal-error');
+          done(new Error('internal'));
+        },
+      );
+    });
+  }
+
+  private async finishMessage(raw: Buffer, size: number, truncated: boolean): Promise<boolean> {
+    const messageId = randomUUID();
+    const parsed = await parseMessage(raw);
+    const verdict = await this.evaluate('message', {
+      message: { size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError },
+    });
+    const envelope = this.session.envelope;
+    const { attachmentBodies, ...fields } = parsed;
+    const record: MessageRecord = {
+      id: messageId,
+      sessionId: this.sessionId,
+      receivedAt: this.runtime.recorderDeps.now(),
+      status: verdict.kind === 'continue' ? 'accepted' : 'rejected',
+      rejection:
+        verdict.kind === 'reject'
+          ? { phase: 'message', ruleId: verdict.decision.ruleId, code: verdict.reply.code, enhanced: verdict.reply.enhanced, text: verdict.reply.lines }
+          : undefined,
+      mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '',
+      rcptTo: envelope.rcptTo.map((r) => r.address),
+      size,
+      truncated,
+      ...fields,
+    };
+    this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
+    try {
+      this.recorder.saveMessage({ record, raw, attachments: attachmentBodies });
+    } catch (err) {
+      this.runtime.log.error({ err, session: this.sessionId }, 'store write failed');
+      this.recorder.decision(this.storeFailure((err as Error).message));
+      this.pendingReply = this.builtin('temp-failure');
+      return false;
+    }
+    this.runtime.recorderDeps.bus.publish('message.stored', { message: messageSummary(record) });
+    if (verdict.kind === 'reject') {
+      this.pendingReply = verdict.reply;
+      return false;
+    }
+    this.pendingReply = this.builtin('accepted', { messageId });
+    return true;
+  }
+
+  private storeFailure(reason: string): Decision {
+    const reply = this.builtin('temp-failure');
+    return {
+      at: this.runtime.recorderDeps.now(),
+      phase: 'message',
+      ruleId: 'store.write-failed',
+      verdict: 'reject',
+      reply: { code: reply.code, enhanced: reply.enhanced, lines: reply.lines, close: reply.close },
+      why: `The message could not be stored: ${reason}`,
+      fix: 'Nothing to change in the sender: this is a temporary failure and it should retry. Check Bouncer’s data directory (disk space, permissions).',
+    };
+  }
+
+  // ---- writing ---------------------------------------------------------------------------
+
+  /**
+   * smtp-server's single write site. Every reply it would write is replaced: by the reply a
+   * policy decision chose (pendingReply), or by the profile's reply for the same protocol event.
+   */
+  override send(code: number, data?: string | string[] | null, _context?: string | false): void {
+    let reply = this.pendingReply;
+    this.pendingReply = undefined;
+    if (!reply) {
+      const text = Array.isArray(data) ? (data[0] ?? '') : (data ?? '');
+      const id = matchBuiltin(code, String(text), this.currentVerb);
+      if (id === 'ehlo-ok') reply = this.ehloReply();
+      else if (id) reply = this.builtin(id, { challenge: code === 334 ? String(text) : undefined });
+      else {
+        this.runtime.log.warn({ code, text, session: this.sessionId }, 'smtp-server reply without a profile mapping');
+        reply = { code, lines: [String(text)], close: code === 421 };
+      }
+    }
+    // a 421 from smtp-server always means the connection goes away (parser error, shutdown)
+    this.writeReply(code === 421 ? { ...reply, close: true } : reply);
+  }
+
+  private writeReply(reply: Reply): void {
+    const lines = formatReply(reply);
+    if (reply.code >= 400) this.session.error = lines.join('\n');
+    if (!this._upgrading && !this._socket.destroyed && this._socket.readyState === 'open') {
+      this._socket.write(lines.join('\r\n') + '\r\n');
+    }
+    for (const l of lines) this.recorder.line('S', l);
+    if (reply.close) this.close();
+  }
+
+  private builtin(id: BuiltinReplyId, vars: ReplyVars = {}): Reply {
+    return renderReply(this.profile.replies[id], { ...PolicyEngine.baseVars(this.context()), ...vars });
+  }
+
+  private writeBuiltin(id: BuiltinReplyId): void {
+    this.writeReply(this.builtin(id));
+  }
+
+  /** The EHLO reply: the profile's first line, then one line per extension offered right now. */
+  private ehloReply(): Reply {
+    const first = this.builtin('ehlo-ok');
+    const lines = [...first.lines];
+    for (const ext of this.profile.ehlo.extensions) {
+      switch (ext) {
+        case 'SIZE':
+          lines.push(`SIZE ${this.profile.limits.maxMessageSize}`);
+          break;
+        case 'STARTTLS':
+          if (!this.secure && this.runtime.info.tls === 'starttls') lines.push('STARTTLS');
+          break;
+        case 'AUTH':
+          if (this.profile.auth.enabled && !this.session.user && (this.secure || !this.profile.auth.requireTls)) {
+            lines.push(`AUTH ${this.profile.auth.mechanisms.join(' ')}`);
+          }
+          break;
+        case 'XCLIENT':
+          if (this.runtime.xclientAllowed(this._originalRemoteAddress) && !this._xClient.has('ADDR')) lines.push('XCLIENT NAME ADDR PORT PROTO HELO LOGIN');
+          break;
+        default:
+          lines.push(ext);
+      }
+    }
+    return { ...first, lines };
+  }
+
+  // ---- end of the session ----------------------------------------------------------------
+
+  override _onClose(): void {
+    super._onClose();
+    this.recorder.line('*', 'connection closed');
+    this.recorder.close();
+    this.runtime.log.info(
+      { session: this.sessionId, listener: this.runtime.info.name, client: this.remoteAddress, outcome: this.recorder.record.outcome, rejection: this.recorder.record.rejection?.ruleId },
+      'session closed',
+    );
+  }
+}
+
+function toPath(p: { address: string; args?: unknown }): MailPath {
+  return { address: p.address, args: (p.args && typeof p.args === 'object' ? p.args : {}) as Record<string, string | true> };
+}
+
+/** `AUTH PLAIN dXNlcg==` → `AUTH PLAIN ****`: credentials never reach the transcript. */
+function redact(verb: string, line: string): string {
+  if (verb !== 'AUTH') return line;
+  const parts = line.trim().split(/\s+/);
+  return parts.length > 2 ? `${parts[0]} ${parts[1]} ****` : line;
+}

@@ -1,0 +1,166 @@
+/**
+ * One SMTP listener: an smtp-server instance whose connections are BouncerConnections
+ * (SMTPServer.prototype.connect is the one seam), bound to a port with a profile.
+ */
+import type net from 'node:net';
+import type tls from 'node:tls';
+import type { Logger } from 'pino';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { isAddressAllowed } from 'smtp-server/lib/smtp-connection.js';
+import type { DnsWorld } from '../dns/world.js';
+import type { ListenerInfo } from '../http/deps.js';
+import type { PolicyEngine } from '../policy/engine.js';
+import type { Profile } from '../policy/profile.js';
+import type { UserAccount } from '../policy/types.js';
+import { BouncerConnection, connectionBySession } from './connection.js';
+import type { RecorderDeps } from './session-recorder.js';
+
+/** What every connection of a listener reads: shared services and the listener's settings. */
+export interface ListenerRuntime {
+  info: ListenerInfo;
+  /** The listener's current profile (it can be switched while running). */
+  profile(): Profile;
+  engine(profileName: string): PolicyEngine;
+  dns: DnsWorld;
+  mailboxes: ReadonlyMap<string, ReadonlySet<string>>;
+  users: ReadonlyArray<UserAccount>;
+  recorderDeps: RecorderDeps;
+  maxConnections: number;
+  connectionCount(): number;
+  xclientAllowed(address: string): boolean;
+  log: Logger;
+}
+
+export interface ListenerOptions {
+  name: string;
+  host: string;
+  port: number;
+  tls: 'none' | 'starttls' | 'implicit';
+  profile: () => Profile;
+  engine: (profileName: string) => PolicyEngine;
+  dns: DnsWorld;
+  mailboxes: ReadonlyMap<string, ReadonlySet<string>>;
+  users: ReadonlyArray<UserAccount>;
+  recorderDeps: RecorderDeps;
+  maxConnections: number;
+  /** Peers allowed to use XCLIENT (loopback by default). */
+  xclientFrom: string[];
+  tlsKey?: string;
+  tlsCert?: string;
+  log: Logger;
+}
+
+class BouncerSmtpServer extends SMTPServer {
+  declare bouncer: ListenerRuntime;
+
+  /** The seam: smtp-server builds its connection here; Bouncer builds its subclass instead. */
+  override connect(socket: net.Socket | tls.TLSSocket, socketOptions: ConstructorParameters<typeof BouncerConnection>[2]): void {
+    const connection = new BouncerConnection(this, socket, socketOptions);
+    this.connections.add(connection);
+    connection.on('error', (err: Error) => this.bouncer.log.debug({ err, session: connection.sessionId }, 'connection error'));
+    connection.init();
+  }
+}
+
+export interface RunningListener {
+  info: ListenerInfo;
+  server: SMTPServer;
+  close(): Promise<void>;
+}
+
+function connectionOf(_server: SMTPServer, session: object): BouncerConnection | undefined {
+  return connectionBySession.get(session);
+}
+
+export async function startListener(opts: ListenerOptions): Promise<RunningListener> {
+  const profile = opts.profile();
+  const options: SMTPServerOptions = {
+    secure: opts.tls === 'implicit',
+    name: profile.hostname,
+    // replies carry only the enhanced codes the profile gives (RFC 2034): never derive them
+    hideENHANCEDSTATUSCODES: true,
+    hideDSN: true,
+    hideREQUIRETLS: true,
+    // the DNS world answers reverse lookups; real DNS would stall every connection here
+    disableReverseLookup: true,
+    // sequence, TLS and auth requirements are policy rules, not smtp-server's built-ins
+    authOptional: true,
+    allowInsecureAuth: true,
+    authMethods: profile.auth.mechanisms,
+    useXClient: opts.xclientFrom,
+    maxAllowedUnauthenticatedCommands: false,
+    maxCommandLength: profile.limits.maxLineLength,
+    socketTimeout: profile.limits.idleTimeoutMs,
+    closeTimeout: 2000,
+    logger: false,
+    ...(opts.tlsKey && opts.tlsCert ? { key: opts.tlsKey, cert: opts.tlsCert } : {}),
+    onConnect(session, callback) {
+      const connection = connectionOf(server, session);
+      if (!connection) return callback();
+      connection.handleConnect().then((err) => callback(err ?? null), callback);
+    },
+    onSecure(socket, session, callback) {
+      connectionOf(server, session)?.handleSecure(socket);
+      callback();
+    },
+    onAuth(auth, session, callback) {
+      const connection = connectionOf(server, session);
+      if (!connection) return callback(new Error('no connection'));
+      connection.handleAuth(auth.method, auth.username ?? '', auth.password ?? '').then((result) => {
+        if (result instanceof Error) callback(result);
+        else callback(null, result);
+      }, callback);
+    },
+    onMailFrom(_address, _session, callback) {
+      // the policy gate already judged MAIL before smtp-server parsed it
+      callback();
+    },
+    onRcptTo(_address, _session, callback) {
+      callback();
+    },
+    onData(stream, session, callback) {
+      const connection = connectionOf(server, session);
+      if (!connection) {
+        stream.resume();
+        return callback(new Error('no connection'));
+      }
+      connection.handleData(stream, callback);
+    },
+  };
+  const server = new BouncerSmtpServer(options);
+  const info: ListenerInfo = { name: opts.name, host: opts.host, port: opts.port, tls: opts.tls, profile: profile.name };
+  server.bouncer = {
+    info,
+    profile: opts.profile,
+    engine: opts.engine,
+    dns: opts.dns,
+    mailboxes: opts.mailboxes,
+    users: opts.users,
+    recorderDeps: opts.recorderDeps,
+    maxConnections: opts.maxConnections,
+    connectionCount: () => server.connections.size,
+    xclientAllowed: (address) => isAddressAllowed(opts.xclientFrom, address),
+    log: opts.log,
+  };
+  server.on('error', (err: Error) => opts.log.warn({ err, listener: opts.name }, 'listener error'));
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => reject(new Error(`cannot listen on ${opts.host}:${opts.port} (${opts.name}): ${err.message}`));
+    server.server.once('error', onError);
+    server.listen(opts.port, opts.host, () => {
+      server.server.off('error', onError);
+      resolve();
+    });
+  });
+  const address = server.server.address() as net.AddressInfo;
+  info.port = address.port;
+
+  return {
+    info,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
+  };
+}
