@@ -125,6 +125,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         profiles: () => [...profiles.values()],
         listeners: () => running.map((r) => r.info),
         allowedOrigins: config.http.allowedOrigins,
+        allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
       },
       { host: config.http.host ?? config.host, port: config.http.port, log },

@@ -47,9 +47,14 @@ export const configSchema = z
         host: z.string().optional(),
         /** Origins allowed to open the WebSocket besides the server's own (e.g. a dev UI). */
         allowedOrigins: z.array(z.string().url()).default([]),
+        /**
+         * Host names the API answers to besides loopback (DNS-rebinding guard); needed when
+         * Bouncer is reached by another name, e.g. bound to 0.0.0.0 in a container. `*`: any.
+         */
+        allowedHosts: z.array(z.string()).default([]),
       })
       .strict()
-      .default({ port: 8025, allowedOrigins: [] }),
+      .default({ port: 8025, allowedOrigins: [], allowedHosts: [] }),
     store: z
       .object({
         kind: z.enum(['sqlite', 'memory']).default('sqlite'),

@@ -29,5 +29,10 @@ export interface ApiDeps {
   listeners: () => ListenerInfo[];
   /** Origins allowed on the WebSocket besides the server's own. */
   allowedOrigins: string[];
+  /**
+   * Host names the API and WebSocket answer to besides loopback ones (DNS-rebinding guard,
+   * see host-check.ts); `*` allows any.
+   */
+  allowedHosts?: string[];
   version: string;
 }

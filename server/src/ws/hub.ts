@@ -3,6 +3,7 @@
  * `{type, data}`, in order, after a `hello`. Shares the HTTP port: server.ts hands `upgrade`
  * requests to {@link EventHub.handleUpgrade}.
  */
+import { isHostAllowed } from '../http/host-check.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -29,7 +30,7 @@ export interface EventHub {
   close(): void;
 }
 
-type HubDeps = Pick<ApiDeps, 'bus' | 'store' | 'allowedOrigins' | 'version'>;
+type HubDeps = Pick<ApiDeps, 'bus' | 'store' | 'allowedOrigins' | 'allowedHosts' | 'version'>;
 
 const normalizeOrigin = (origin: string): string => origin.trim().replace(/\/+$/, '').toLowerCase();
 
@@ -142,6 +143,10 @@ export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
       }
       if (closed || pathname.replace(/\/+$/, '') !== EVENTS_PATH) {
         refuse(socket, 404, 'Not Found', 'not_found', `no WebSocket at ${pathname}`);
+        return;
+      }
+      if (!isHostAllowed(req.headers.host, deps.allowedHosts)) {
+        refuse(socket, 403, 'Forbidden', 'forbidden_host', 'host not allowed');
         return;
       }
       if (!isOriginAllowed(req.headers.origin, req.headers.host, deps.allowedOrigins)) {
