@@ -83,7 +83,8 @@ export function openApiDocument(version: string) {
       version,
       description:
         'Sessions, transcripts, policy decisions and messages seen by the Bouncer SMTP sandbox. ' +
-        'Every error is JSON `{error, message}` where `error` is a stable id: `not_found`, `bad_request`, `internal`.',
+        'Every error is JSON `{error, message}` where `error` is a stable id: `not_found`, `bad_request`, `internal`, ' +
+        '`forbidden_host` (403: the Host header is not a loopback name or one of the configured http.allowedHosts — a DNS-rebinding guard).',
     },
     paths: {
       '/api/v1/health': {
