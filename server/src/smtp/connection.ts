@@ -20,6 +20,7 @@ import { formatReply, renderReply, type ReplyVars } from '../policy/render.js';
 import type { Decision, MailPath, Phase, Reply, SessionContext, Verdict } from '../policy/types.js';
 import { messageSummary } from '../store/common.js';
 import type { MessageRecord } from '../store/types.js';
+import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
 import type { ListenerRuntime } from './listener.js';
 import { newSessionId } from './session-id.js';
@@ -298,16 +299,13 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   private storeFailure(reason: string): Decision {
-    const reply = this.builtin('temp-failure');
-    return {
-      at: this.runtime.recorderDeps.now(),
-      phase: 'message',
-      ruleId: 'store.write-failed',
-      verdict: 'reject',
-      reply: { code: reply.code, enhanced: reply.enhanced, lines: reply.lines, close: reply.close },
-      why: `The message could not be stored: ${reason}`,
-      fix: 'Nothing to change in the sender: this is a temporary failure and it should retry. Check Bouncer’s data directory (disk space, permissions).',
-    };
+    return this.decisionFor(
+      'store.write-failed',
+      'message',
+      this.builtin('temp-failure'),
+      `The message could not be stored: ${reason}`,
+      'Nothing to change in the sender: this is a temporary failure and it should retry. Check Bouncer’s data directory (disk space, permissions).',
+    );
   }
 
   // ---- writing ---------------------------------------------------------------------------
@@ -323,7 +321,10 @@ export class BouncerConnection extends SMTPConnection {
       const text = Array.isArray(data) ? (data[0] ?? '') : (data ?? '');
       const id = matchBuiltin(code, String(text), this.currentVerb);
       if (id === 'ehlo-ok') reply = this.ehloReply();
-      else if (id) reply = this.builtin(id, { challenge: code === 334 ? String(text) : undefined });
+      else if (id) {
+        reply = this.builtin(id, { challenge: code === 334 ? String(text) : undefined });
+        this.recordBuiltin(id, reply);
+      }
       else {
         this.runtime.log.warn({ code, text, session: this.sessionId }, 'smtp-server reply without a profile mapping');
         reply = { code, lines: [String(text)], close: code === 421 };
@@ -348,7 +349,27 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   private writeBuiltin(id: BuiltinReplyId): void {
-    this.writeReply(this.builtin(id));
+    const reply = this.builtin(id);
+    this.recordBuiltin(id, reply);
+    this.writeReply(reply);
+  }
+
+  /** Limits and protocol abuse leave a decision too (see builtin-decisions.ts). */
+  private recordBuiltin(id: BuiltinReplyId, reply: Reply): void {
+    const known = BUILTIN_DECISIONS[id];
+    if (known) this.recorder.decision(this.decisionFor(known.ruleId, known.phase, reply, known.why, known.fix));
+  }
+
+  private decisionFor(ruleId: string, phase: Phase, reply: Reply, why: string, fix: string): Decision {
+    return {
+      at: this.runtime.recorderDeps.now(),
+      phase,
+      ruleId,
+      verdict: reply.code >= 400 ? 'reject' : 'accept',
+      reply: { code: reply.code, enhanced: reply.enhanced, lines: reply.lines, close: reply.close },
+      why,
+      fix,
+    };
   }
 
   /** The EHLO reply: the profile's first line, then one line per extension offered right now. */
