@@ -1,0 +1,311 @@
+/**
+ * A 250 means the message is on disk. The compiled server (bin/bouncer.mjs, SQLite store) is
+ * sent messages over parallel connections and killed with SIGKILL right after the last 250,
+ * while other messages are still in flight; restarted on the same file, it must serve every
+ * acknowledged message exactly once. Three kill/restart cycles, loopback only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawSmtp, sessionIdOf } from './support/smtp-client.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI_JS = path.join(ROOT, 'dist', 'server', 'src', 'cli.js');
+const BIN = path.join(ROOT, 'bin', 'bouncer.mjs');
+
+// ---- build (shared with cli.test.ts by copy: test files must not import each other) ----------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mtime = (p: string) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+
+function newest(dir: string): number {
+  let t = 0;
+  if (!existsSync(dir)) return t;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : mtime(p));
+  }
+  return t;
+}
+
+function buildIsStale(): boolean {
+  const built = mtime(CLI_JS);
+  const sources = Math.max(
+    newest(path.join(ROOT, 'server', 'src')),
+    mtime(path.join(ROOT, 'tsconfig.json')),
+    mtime(path.join(ROOT, 'tsconfig.build.json')),
+    mtime(path.join(ROOT, 'package.json')),
+  );
+  return !built || built < sources;
+}
+
+/** `npx tsc -p tsconfig.build.json` when dist is missing or older than the sources (one build at a time). */
+async function ensureBuilt(): Promise<void> {
+  const lock = path.join(os.tmpdir(), `bouncer-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const deadline = Date.now() + 110_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (Date.now() - mtime(lock) > 150_000) rmSync(lock, { recursive: true, force: true }); // left by a killed run
+      if (Date.now() > deadline) throw new Error(`another build still holds ${lock}`);
+      await sleep(200);
+    }
+  }
+  try {
+    if (!buildIsStale()) return;
+    const started = Date.now();
+    const r = await runProcess('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, timeoutMs: 110_000 });
+    if (r.code !== 0) {
+      // tsc still emits on type errors (noEmitOnError is off); only a missing emit is fatal here
+      if (mtime(CLI_JS) < started - 2000) throw new Error(`build failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+      console.warn(`tsc reported errors but emitted the JavaScript; running it:\n${r.stdout}${r.stderr}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function runProcess(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+// ---- the compiled server as a child process ----------------------------------------------
+
+interface Server {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  smtpPort: number;
+  httpUrl: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children = new Set<ChildProcess>();
+
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BOUNCER_')));
+}
+
+/** Starts `node bin/bouncer.mjs ...` and resolves once the banner is printed. */
+function startServer(args: string[], cwd: string, timeoutMs = 10_000): Promise<Server> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const server = { child, stdout: '', stderr: '' } as Server;
+  server.exited = new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (server.stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (server.stderr += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no banner within ${timeoutMs} ms\nstdout: ${server.stdout}\nstderr: ${server.stderr}`));
+    }, timeoutMs);
+    const check = () => {
+      if (!/^ {2}Store /m.test(server.stdout)) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', check);
+      const smtp = /^ {2}SMTP smtp +127\.0\.0\.1:(\d+) +profile gmail-mx$/m.exec(server.stdout);
+      const http = /^ {2}HTTP API +(http:\/\/127\.0\.0\.1:\d+)\/api\/v1 /m.exec(server.stdout);
+      if (!smtp || !http) return reject(new Error(`unexpected banner:\n${server.stdout}`));
+      server.smtpPort = Number(smtp[1]);
+      server.httpUrl = http[1]!;
+      resolve(server);
+    };
+    child.stdout!.on('data', check);
+    void server.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`bouncer exited (${code ?? signal}) before its banner\nstdout: ${server.stdout}\nstderr: ${server.stderr}`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await gone;
+  clearTimeout(timer);
+}
+
+// ---- the test ------------------------------------------------------------------------------
+
+interface Ack {
+  subject: string;
+  sessionId: string;
+}
+
+const N = 50;
+const CONNECTIONS = 5;
+/** Messages queued beyond N, so that other connections are mid-transaction at the kill. */
+const EXTRA = 10;
+const ACCEPTED = /^250 2\.0\.0 OK \d{10} (\S+) - gsmtp$/;
+
+/**
+ * Sends over CONNECTIONS parallel connections until N messages got a 250, then SIGKILLs the
+ * server at once (in the same tick as the N-th 250). Returns every 250 seen (a reply already
+ * on its way when the kill landed counts too: the server wrote it, so it must be durable) and
+ * every subject that was sent at all.
+ */
+async function sendUntilKilled(server: Server, cycle: number): Promise<{ acked: Ack[]; attempted: string[] }> {
+  const queue = Array.from({ length: N + EXTRA }, (_, i) => `durability c${cycle} m${String(i).padStart(2, '0')} ${process.pid}-${Date.now()}`);
+  const attempted: string[] = [];
+  const acked: Ack[] = [];
+  let killed = false;
+
+  async function worker(): Promise<void> {
+    let c: RawSmtp;
+    try {
+      c = await RawSmtp.connect(server.smtpPort);
+    } catch {
+      return; // the server is already gone
+    }
+    try {
+      const greeting = await c.reply();
+      const sessionId = sessionIdOf(greeting);
+      expect((await c.command('EHLO mail.example.com')).code).toBe(250);
+      while (!killed && queue.length) {
+        const subject = queue.shift()!;
+        attempted.push(subject);
+        expect((await c.command('MAIL FROM:<sender@example.com>')).code).toBe(250);
+        expect((await c.command('RCPT TO:<rcpt@example.org>')).code).toBe(250);
+        expect((await c.command('DATA')).code).toBe(354);
+        const reply = await c.command(`From: sender@example.com\r\nTo: rcpt@example.org\r\nSubject: ${subject}\r\n\r\nbody of ${subject}\r\n.`);
+        if (reply.code !== 250) throw new Error(`unexpected reply to the message: ${reply.last}`);
+        const m = ACCEPTED.exec(reply.last);
+        expect(m, reply.last).not.toBeNull();
+        expect(m![1]).toBe(sessionId);
+        acked.push({ subject, sessionId });
+        if (acked.length === N && !killed) {
+          killed = true;
+          server.child.kill('SIGKILL');
+        }
+      }
+    } catch (err) {
+      // after the kill, a connection dying mid-transaction is the point of the test
+      if (!killed || (err as Error).name === 'AssertionError') throw err;
+    } finally {
+      c.close();
+    }
+  }
+
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => worker()));
+  expect(killed).toBe(true);
+  const { signal } = await server.exited;
+  expect(signal).toBe('SIGKILL');
+  return { acked, attempted };
+}
+
+interface ListedMessage {
+  id: string;
+  sessionId: string;
+  subject?: string;
+  status: string;
+}
+
+async function listMessages(server: Server): Promise<ListedMessage[]> {
+  const res = await fetch(`${server.httpUrl}/api/v1/messages?limit=1000`);
+  expect(res.status).toBe(200);
+  const page = (await res.json()) as { items: ListedMessage[]; total: number };
+  expect(page.total).toBe(page.items.length);
+  return page.items;
+}
+
+/** Every acknowledged message exactly once (same session), nothing sent appears twice. */
+async function verify(server: Server, acked: Ack[], attempted: Set<string>): Promise<void> {
+  const health = await fetch(`${server.httpUrl}/api/v1/health`);
+  expect(await health.json()).toMatchObject({ status: 'ok', store: 'sqlite' });
+  const items = await listMessages(server);
+  const bySubject = new Map<string, ListedMessage[]>();
+  for (const m of items) {
+    expect(attempted.has(m.subject ?? ''), `a message nobody sent: ${JSON.stringify(m.subject)}`).toBe(true);
+    bySubject.set(m.subject!, [...(bySubject.get(m.subject!) ?? []), m]);
+  }
+  const twice = [...bySubject].filter(([, list]) => list.length > 1).map(([s]) => s);
+  expect(twice, 'messages stored twice').toEqual([]);
+  const lost = acked.filter((a) => !bySubject.has(a.subject)).map((a) => a.subject);
+  expect(lost, 'acknowledged with 250 but missing after SIGKILL').toEqual([]);
+  for (const a of acked) {
+    const [m] = bySubject.get(a.subject)!;
+    expect(m!.sessionId).toBe(a.sessionId);
+    expect(m!.status).toBe('accepted');
+  }
+  // the store came up without complaint (the server logs at warn; nothing at error or fatal)
+  const bad = server.stderr.split('\n').filter((l) => /"level":(50|60)/.test(l));
+  expect(bad).toEqual([]);
+}
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'bouncer-durability-'));
+  await ensureBuilt();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([...children].map(stopChild));
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('SIGKILL right after a 250 (compiled server, SQLite file)', () => {
+  it('every acknowledged message survives three kill/restart cycles, none twice', async () => {
+    const data = path.join(tmp, 'b.sqlite');
+    const args = ['--smtp-port', '0', '--submission-port', '0', '--smtps-port', '0', '--http-port', '0', '--data', data, '--log-level', 'warn'];
+    const acked: Ack[] = [];
+    const attempted = new Set<string>();
+    const timings: number[] = [];
+
+    let server = await startServer(args, tmp);
+    for (let cycle = 1; cycle <= 3; cycle++) {
+      const started = Date.now();
+      const sent = await sendUntilKilled(server, cycle);
+      expect(sent.acked.length).toBeGreaterThanOrEqual(N);
+      acked.push(...sent.acked);
+      sent.attempted.forEach((s) => attempted.add(s));
+      server = await startServer(args, tmp);
+      await verify(server, acked, attempted);
+      timings.push(Date.now() - started);
+      expect(timings.at(-1)!, `cycle ${cycle} took too long`).toBeLessThan(20_000);
+    }
+    expect(acked.length).toBeGreaterThanOrEqual(3 * N);
+
+    // a clean stop at the end, then the file itself passes SQLite's own check
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    const db = new Database(data, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const subjects = db.prepare('SELECT subject FROM messages').all() as Array<{ subject: string }>;
+      expect(new Set(subjects.map((r) => r.subject)).size).toBe(subjects.length);
+    } finally {
+      db.close();
+    }
+    console.info(`durability: ${acked.length} acknowledged messages over 3 cycles; cycle times ${timings.join(', ')} ms`);
+  }, 90_000);
+});
