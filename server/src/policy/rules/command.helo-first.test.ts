@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { RuleHit } from '../types.js';
+import { heloFirst as rule } from './command.helo-first.js';
+import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
+import { CHECKS } from './index.js';
+import type { CommandInfo } from '../types.js';
+
+const cmd = (verb: string, extra: Partial<CommandInfo> = {}): CommandInfo => ({ verb, argument: '', known: true, ...extra });
+const greeted = { helo: { verb: 'EHLO' as const, name: 'mail.example.com' } };
+
+const cases: RuleCase[] = [
+  ...['MAIL', 'RCPT', 'DATA', 'AUTH'].map(
+    (verb): RuleCase => ({ name: `${verb} before EHLO`, ctx: { command: cmd(verb) }, fires: true, vars: { verb }, mentions: [verb], fixMentions: ['EHLO'] }),
+  ),
+  ...['MAIL', 'RCPT', 'DATA', 'AUTH'].map((verb): RuleCase => ({ name: `${verb} after EHLO`, ctx: { ...greeted, command: cmd(verb) }, fires: false })),
+  ...['EHLO', 'HELO', 'NOOP', 'RSET', 'QUIT', 'STARTTLS', 'VRFY', 'HELP'].map((verb): RuleCase => ({ name: `${verb} before EHLO`, ctx: { command: cmd(verb) }, fires: false })),
+  { name: 'no command', ctx: {}, fires: false },
+  { name: 'params.commands replaces the list: VRFY listed', ctx: { command: cmd('VRFY') }, params: { commands: ['VRFY'] }, fires: true, vars: { verb: 'VRFY' }, mentions: ['VRFY'] },
+  { name: 'params.commands replaces the list: MAIL not listed', ctx: { command: cmd('MAIL') }, params: { commands: ['VRFY'] }, fires: false },
+  { name: 'params.commands are upper-cased', ctx: { command: cmd('MAIL') }, params: { commands: ['mail'] }, fires: true, vars: { verb: 'MAIL' }, mentions: ['MAIL'] },
+];
+
+describe('command.helo-first', () => {
+  it('is registered under its file name, in the command phase', () => {
+    expect(rule.id).toBe('command.helo-first');
+    expect(rule.phases).toEqual(['command']);
+    expect(CHECKS.get(rule.id)).toBe(rule);
+  });
+
+  it.each(cases)('$name', async (c) => {
+    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
+    if (!c.fires) {
+      expect(hit).toBeNull();
+      return;
+    }
+    expect(hit).not.toBeNull();
+    const { why, fix, vars } = hit as RuleHit;
+    expect(vars).toStrictEqual(c.vars);
+    expect(why).toMatch(ONE_LINE);
+    expect(fix).toMatch(ONE_LINE);
+    for (const m of c.mentions) expect(why).toContain(m);
+    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
+  });
+});

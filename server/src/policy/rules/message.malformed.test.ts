@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { RuleHit } from '../types.js';
+import { malformed as rule } from './message.malformed.js';
+import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
+import { CHECKS } from './index.js';
+import type { MessageFacts } from '../types.js';
+
+const message = (parseError?: string): MessageFacts => ({ size: 100, truncated: false, headers: [], ...(parseError === undefined ? {} : { parseError }) });
+const LONG = `boundary ${'x'.repeat(300)}`;
+
+const cases: RuleCase[] = [
+  { name: 'a parse error', ctx: { message: message('Unexpected end of multipart data') }, fires: true, mentions: ['Unexpected end of multipart data'], fixMentions: ['MIME'] },
+  { name: 'a long parse error is cut to 200 characters', ctx: { message: message(LONG) }, fires: true, mentions: [LONG.slice(0, 200)] },
+  { name: 'a message that parsed', ctx: { message: message() }, fires: false },
+  { name: 'an empty parse error', ctx: { message: message('') }, fires: false },
+  { name: 'no message yet', ctx: {}, fires: false },
+];
+
+it('cuts a long parse error', async () => {
+  const hit = await rule.check(makeContext({ message: message(LONG) }), {});
+  expect(hit?.why).not.toContain(LONG.slice(0, 201));
+});
+
+describe('message.malformed', () => {
+  it('is registered under its file name, in the message phase', () => {
+    expect(rule.id).toBe('message.malformed');
+    expect(rule.phases).toEqual(['message']);
+    expect(CHECKS.get(rule.id)).toBe(rule);
+  });
+
+  it.each(cases)('$name', async (c) => {
+    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
+    if (!c.fires) {
+      expect(hit).toBeNull();
+      return;
+    }
+    expect(hit).not.toBeNull();
+    const { why, fix, vars } = hit as RuleHit;
+    expect(vars).toStrictEqual(c.vars);
+    expect(why).toMatch(ONE_LINE);
+    expect(fix).toMatch(ONE_LINE);
+    for (const m of c.mentions) expect(why).toContain(m);
+    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
+  });
+});
