@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { buildConfig, ConfigError, ENV_VARS, overridesFromEnv, type Overrides } from './config/load.js';
 import { ProfileError } from './policy/profile.js';
-import { startBouncer, VERSION, type Bouncer } from './main.js';
+import { profileProblems, startBouncer, VERSION, type Bouncer } from './main.js';
 
 export const HELP = `bouncer ${VERSION} — a local SMTP sandbox that answers like Gmail
 
@@ -121,7 +121,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   let bouncer: Bouncer;
   try {
     if (flags.problems.length) throw new ConfigError(flags.problems);
-    const config = buildConfig(overridesFromEnv(env), flags.overrides);
+    const config = buildConfig(overridesFromEnv(env), flags.overrides, {}, profileProblems);
     bouncer = await startBouncer(config);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ProfileError) {

@@ -13,7 +13,7 @@ import { EventBus } from './events/bus.js';
 import type { ListenerInfo } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
 import { PolicyEngine } from './policy/engine.js';
-import { loadProfiles, type Profile } from './policy/profile.js';
+import { loadProfiles, ProfileError, type Profile } from './policy/profile.js';
 import { CHECKS } from './policy/rules/index.js';
 import { startListener, type RunningListener } from './smtp/listener.js';
 import { LiveSessionRegistry } from './smtp/session-recorder.js';
@@ -53,6 +53,28 @@ export function buildDnsWorld(config: BouncerConfig): StaticDnsWorld {
     records[owner] = { ...(records[owner] ?? {}), ...set };
   }
   return new StaticDnsWorld(records);
+}
+
+/**
+ * Problems with the profiles a (not yet validated) config refers to: unreadable profile
+ * directories, invalid profile files, listeners naming a profile that does not exist.
+ */
+export function profileProblems(raw: Record<string, unknown>): string[] {
+  const dirs = Array.isArray(raw.profileDirs) ? raw.profileDirs.filter((d): d is string => typeof d === 'string') : [];
+  let names: Set<string>;
+  try {
+    names = new Set(loadProfiles([BUILTIN_PROFILE_DIR, ...dirs], new Set(CHECKS.keys())).keys());
+  } catch (err) {
+    if (err instanceof ProfileError) return err.problems;
+    throw err;
+  }
+  const listeners = Array.isArray(raw.listeners) ? raw.listeners : [];
+  return listeners.flatMap((l: unknown, i) => {
+    const profile = l && typeof l === 'object' ? (l as Record<string, unknown>).profile : undefined;
+    return typeof profile === 'string' && !names.has(profile)
+      ? [`listeners.${i}.profile: no profile "${profile}" (available: ${[...names].join(', ')})`]
+      : [];
+  });
 }
 
 export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {}, options: StartOptions = {}): Promise<Bouncer> {

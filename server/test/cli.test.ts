@@ -217,11 +217,11 @@ describe('invalid configuration', () => {
     expect(r.stderr).toMatch(/ {2}- listeners\.0\.profile: no profile "nope" \(available: [^)]*gmail-mx[^)]*\)/);
   });
 
-  it('--smtp-port abc: exit 1, naming the port', async () => {
+  it('--smtp-port abc: exit 1, naming the flag and the value', async () => {
     const r = await cli(['--smtp-port', 'abc', '--store', 'memory']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('bouncer: invalid configuration');
-    expect(r.stderr).toContain('listeners.0.port: a port is a number from 0 to 65535');
+    expect(r.stderr).toContain('flag --smtp-port: "abc" is not a port (a number from 0 to 65535; 0 picks a free one)');
     expect(r.stdout).toBe('');
   });
 });

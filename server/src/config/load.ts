@@ -59,26 +59,37 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): Overrides {
   };
 }
 
-/** "1025" → 1025; anything else stays a string so the schema reports it with its path. */
-function portValue(v: string): number | string {
-  return /^\d+$/.test(v.trim()) ? Number(v) : v;
+/** "1025" → 1025; anything else is reported naming the flag or variable it came from. */
+function portValue(v: string, what: string, problems: string[]): number | undefined {
+  const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (Number.isInteger(n) && n >= 0 && n <= 65535) return n;
+  problems.push(`${what}: "${v}" is not a port (a number from 0 to 65535; 0 picks a free one)`);
+  return undefined;
 }
 
 type Raw = Record<string, unknown>;
 const obj = (v: unknown): Raw => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Raw) : {});
 
-function apply(raw: Raw, o: Overrides, problems: string[], source: string): void {
+function apply(raw: Raw, o: Overrides, problems: string[], source: 'environment' | 'flag'): void {
+  const name = (flag: string, env: string) => (source === 'flag' ? `flag --${flag}` : `environment ${env}`);
   if (o.host !== undefined) raw.host = o.host;
   if (Object.keys(o.ports).length) {
     const listeners = Array.isArray(raw.listeners) ? (raw.listeners as Raw[]) : DEFAULT_LISTENERS.map((l) => ({ ...l }));
     for (const [name, value] of Object.entries(o.ports)) {
       const listener = listeners.find((l) => l.name === name);
-      if (!listener) problems.push(`${source} ${name} port: there is no listener named "${name}" (listeners: ${listeners.map((l) => l.name).join(', ')})`);
-      else listener.port = portValue(value);
+      const what = source === 'flag' ? `flag --${name}-port` : `environment BOUNCER_${name.toUpperCase().replace(/-/g, '_')}_PORT`;
+      if (!listener) problems.push(`${what}: there is no listener named "${name}" (listeners: ${listeners.map((l) => l.name).join(', ')})`);
+      else {
+        const port = portValue(value, what, problems);
+        if (port !== undefined) listener.port = port;
+      }
     }
     raw.listeners = listeners;
   }
-  if (o.httpPort !== undefined) raw.http = { ...obj(raw.http), port: portValue(o.httpPort) };
+  if (o.httpPort !== undefined) {
+    const port = portValue(o.httpPort, name('http-port', 'BOUNCER_HTTP_PORT'), problems);
+    if (port !== undefined) raw.http = { ...obj(raw.http), port };
+  }
   if (o.allowedOrigins !== undefined) raw.http = { ...obj(raw.http), allowedOrigins: o.allowedOrigins };
   if (o.store !== undefined) raw.store = { ...obj(raw.store), kind: o.store };
   if (o.data !== undefined) raw.store = { ...obj(raw.store), path: o.data };
@@ -104,8 +115,12 @@ export function readConfigFile(file: string): Raw {
   return data as Raw;
 }
 
-/** Merges and validates. Throws ConfigError listing every problem. */
-export function buildConfig(env: Overrides, flags: Overrides, base: Raw = {}): BouncerConfig {
+/**
+ * Merges and validates. Throws ConfigError listing every problem, including those `extraCheck`
+ * finds in the merged raw config (the CLI checks listener profiles there, so a missing profile
+ * is listed with the schema problems instead of after them).
+ */
+export function buildConfig(env: Overrides, flags: Overrides, base: Raw = {}, extraCheck?: (raw: Raw) => string[]): BouncerConfig {
   const file = flags.config ?? env.config;
   const raw: Raw = file ? { ...readConfigFile(file), ...base } : { ...base };
   const problems: string[] = [];
@@ -113,6 +128,7 @@ export function buildConfig(env: Overrides, flags: Overrides, base: Raw = {}): B
   apply(raw, flags, problems, 'flag');
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));
+  if (extraCheck) problems.push(...extraCheck(raw));
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }

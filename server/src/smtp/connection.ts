@@ -32,6 +32,9 @@ export const DISABLED_VERBS = ['WIZ', 'SHELL', 'KILL', 'XFORWARD', 'LHLO'];
 /** smtp-server hands its handlers the session object; this finds the connection it belongs to. */
 export const connectionBySession = new WeakMap<object, BouncerConnection>();
 
+/** How long a connection whose EHLO got a closing rejection waits for the HELO fallback. */
+export const HELO_FALLBACK_MS = 500;
+
 type ServerWithRuntime = SMTPServer & { bouncer: ListenerRuntime };
 
 export class BouncerConnection extends SMTPConnection {
@@ -45,6 +48,10 @@ export class BouncerConnection extends SMTPConnection {
   /** The verb of the command being answered, so `send()` knows what a reply means. */
   private currentVerb: string | undefined;
   private unrecognized = 0;
+  /** Set after a closing EHLO rejection: the connection waits briefly for the HELO fallback. */
+  private heloFallbackTimer: NodeJS.Timeout | undefined;
+  /** Close after the next reply (the HELO fallback's answer). */
+  private closeAfterReply = false;
 
   constructor(server: SMTPServer, socket: net.Socket | tls.TLSSocket, options?: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -100,6 +107,15 @@ export class BouncerConnection extends SMTPConnection {
     }
     this.recorder.line('C', redact(verb, line));
     this.currentVerb = verb;
+    if (this.heloFallbackTimer) {
+      clearTimeout(this.heloFallbackTimer);
+      this.heloFallbackTimer = undefined;
+      if (verb !== 'HELO') {
+        this.close();
+        return next();
+      }
+      this.closeAfterReply = true;
+    }
     // smtp-server's own pre-checks (during a TLS handshake, before the greeting, while shutting
     // down, HTTP on the SMTP port) come first; their replies are mapped in send()
     if (this._upgrading || !this._ready || this._server._closeTimeout || /^(OPTIONS|GET|HEAD|POST|PUT|DELETE|TRACE|CONNECT) \//i.test(line)) {
@@ -136,8 +152,31 @@ export class BouncerConnection extends SMTPConnection {
     const phase: Phase | undefined =
       verb === 'EHLO' || verb === 'HELO' ? 'helo' : verb === 'MAIL' ? 'mail' : verb === 'RCPT' ? 'rcpt' : verb === 'DATA' ? 'data' : verb === 'STARTTLS' ? 'starttls' : undefined;
     if (!phase) return 'continue';
-    const extra: Partial<SessionContext> = phase === 'helo' ? { helo: { verb: verb as 'EHLO' | 'HELO', name: argument } } : {};
-    return (await this.judge(phase, { ...base, ...extra })) ? 'rejected' : 'continue';
+    if (phase === 'helo') return this.judgeHelo(verb as 'EHLO' | 'HELO', argument, base);
+    return (await this.judge(phase, base)) ? 'rejected' : 'continue';
+  }
+
+  /**
+   * A closing rejection of EHLO is written, then the connection waits HELO_FALLBACK_MS for the
+   * client's HELO fallback (RFC 5321 §3.2: a client whose EHLO is refused retries with HELO;
+   * nodemailer, smtplib and curl all do). That HELO gets its own reply and the connection
+   * closes; anything else, or silence, closes it at once. Without this wait the client would
+   * report "connection closed unexpectedly" instead of the reply it was given.
+   */
+  private async judgeHelo(verb: 'EHLO' | 'HELO', name: string, base: Partial<SessionContext>): Promise<'continue' | 'rejected'> {
+    const verdict = await this.evaluate('helo', { ...base, helo: { verb, name } });
+    if (verdict.kind === 'continue') return 'continue';
+    if (verdict.reply.close && verb === 'EHLO' && !this.closeAfterReply) {
+      this.writeReply({ ...verdict.reply, close: false });
+      this.heloFallbackTimer = setTimeout(() => {
+        this.heloFallbackTimer = undefined;
+        this.close();
+      }, HELO_FALLBACK_MS);
+      this.heloFallbackTimer.unref();
+    } else {
+      this.writeReply(verdict.reply);
+    }
+    return 'rejected';
   }
 
   /** Evaluates a phase; on a rejection writes the reply (closing if the rule says so). */
@@ -341,7 +380,7 @@ export class BouncerConnection extends SMTPConnection {
       this._socket.write(lines.join('\r\n') + '\r\n');
     }
     for (const l of lines) this.recorder.line('S', l);
-    if (reply.close) this.close();
+    if (reply.close || this.closeAfterReply) this.close();
   }
 
   private builtin(id: BuiltinReplyId, vars: ReplyVars = {}): Reply {
@@ -402,6 +441,7 @@ export class BouncerConnection extends SMTPConnection {
   // ---- end of the session ----------------------------------------------------------------
 
   override _onClose(): void {
+    clearTimeout(this.heloFallbackTimer);
     super._onClose();
     this.recorder.line('*', 'connection closed');
     this.recorder.close();
