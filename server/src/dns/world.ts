@@ -21,10 +21,19 @@ export type WorldRecords = Record<string, Partial<Record<RecordType, string[] | 
 
 /** `203.0.113.7` → `7.113.0.203.in-addr.arpa`; IPv6 → nibble format under ip6.arpa (RFC 3596 §2.5). */
 export function reverseName(ip: string): string {
-  const plain = ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  const plain = toIPv4IfMapped(ip.replace(/%.*$/, ''));
   if (net.isIPv4(plain)) return `${plain.split('.').reverse().join('.')}.in-addr.arpa`;
   if (net.isIPv6(plain)) return `${expandIPv6(plain).split('').reverse().join('.')}.ip6.arpa`;
   throw new Error(`not an IP address: ${ip}`);
+}
+
+/** An IPv4-mapped IPv6 address (RFC 4291 §2.5.5.2) in any spelling → the IPv4 address; others unchanged. */
+function toIPv4IfMapped(ip: string): string {
+  if (!net.isIPv6(ip)) return ip;
+  const full = expandIPv6(ip);
+  if (!full.startsWith('00000000000000000000ffff')) return ip;
+  const tail = full.slice(24);
+  return [0, 2, 4, 6].map((i) => parseInt(tail.slice(i, i + 2), 16)).join('.');
 }
 
 /** Full 32-nibble form of an IPv6 address, lower case, no colons. */
@@ -52,7 +61,7 @@ export function canonicalName(name: string): string {
 /** Normalises addresses for comparison (IPv4-mapped IPv6 to IPv4, IPv6 to full form). */
 export function sameAddress(a: string, b: string): boolean {
   const norm = (ip: string) => {
-    const v4 = ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+    const v4 = toIPv4IfMapped(ip.replace(/%.*$/, ''));
     return net.isIPv6(v4) ? expandIPv6(v4) : v4;
   };
   return norm(a) === norm(b);
@@ -107,7 +116,7 @@ export async function forwardConfirm(dns: DnsWorld, ip: string): Promise<Forward
   if (ptr.status === 'servfail') return { ptrNames: [], temporaryFailure: true };
   if (ptr.status === 'none') return { ptrNames: [], temporaryFailure: false };
   let temporaryFailure = false;
-  const type: RecordType = net.isIPv6(ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')) ? 'AAAA' : 'A';
+  const type: RecordType = net.isIPv6(toIPv4IfMapped(ip.replace(/%.*$/, ''))) ? 'AAAA' : 'A';
   for (const name of ptr.values) {
     const forward = await dns.lookup(name, type);
     if (forward.status === 'servfail') temporaryFailure = true;

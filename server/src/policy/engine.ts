@@ -9,7 +9,8 @@ import { CHECKS } from './rules/index.js';
 import type { CheckDefinition, Decision, Phase, RuleSpec, SessionContext, Verdict } from './types.js';
 
 export class PolicyEngine {
-  private readonly disabled = new Set<string>();
+  /** Runtime switches by rule id; they win over the profile's `enabled`. */
+  private readonly overrides = new Map<string, boolean>();
 
   constructor(
     readonly profile: Profile,
@@ -32,14 +33,13 @@ export class PolicyEngine {
     return this.profile.rules[phase];
   }
 
-  /** Turns a rule off (or on) for the sessions that start evaluating after the call. */
+  /** Turns a rule on or off (whatever the profile says) for evaluations after the call. */
   setEnabled(ruleId: string, enabled: boolean): void {
-    if (enabled) this.disabled.delete(ruleId);
-    else this.disabled.add(ruleId);
+    this.overrides.set(ruleId, enabled);
   }
 
   isEnabled(rule: RuleSpec): boolean {
-    return rule.enabled && !this.disabled.has(rule.id);
+    return this.overrides.get(rule.id) ?? rule.enabled;
   }
 
   async evaluate(phase: Phase, ctx: SessionContext): Promise<Verdict> {

@@ -60,6 +60,8 @@ export function classifyHeloName(raw: string): HeloNameKind {
   if (name.length > 255 || !name.split('.').every((label) => LABEL.test(label))) return { kind: 'invalid' };
   const lower = name.toLowerCase();
   if (net.isIPv4(name)) return { kind: 'non-fqdn', reason: `${arg} is a bare IP address; an address must be written as a literal like [${name}]` };
+  // RFC 3696 §2: a top-level label is never all-numeric, so 1.2.3 or 256.1.1.1 is neither a name nor an address
+  if (/^\d+$/.test(name.split('.').at(-1) ?? '')) return { kind: 'invalid' };
   if (lower === 'localhost' || lower.endsWith('.localhost') || lower === 'localhost.localdomain' || lower.endsWith('.localdomain')) {
     return { kind: 'non-fqdn', reason: `${arg} names the local machine, not a host the world can resolve` };
   }

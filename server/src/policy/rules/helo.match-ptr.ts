@@ -1,9 +1,10 @@
-import { forwardConfirm } from '../../dns/world.js';
+import { canonicalName } from '../../dns/world.js';
 import type { CheckDefinition } from '../types.js';
 
 /**
- * Optional (strict profile): the EHLO name should be the client's forward-confirmed PTR name;
- * a different name is a forged identity. Google does not publish this as a rule.
+ * Optional (strict profile): the EHLO name should be one of the PTR names of the client
+ * address; a different name is a forged identity. Whether that PTR resolves back is
+ * message.ptr's business. Google does not publish this as a rule.
  */
 export const matchPtr: CheckDefinition = {
   id: 'helo.match-ptr',
@@ -12,10 +13,12 @@ export const matchPtr: CheckDefinition = {
   async check(ctx) {
     const name = (ctx.helo?.name ?? '').toLowerCase().replace(/\.$/, '');
     if (!name || name.startsWith('[')) return null;
-    const fc = await forwardConfirm(ctx.dns, ctx.client.address);
-    if (fc.temporaryFailure) return null;
-    if (fc.ptrNames.includes(name)) return null;
-    const ptr = fc.ptrNames[0];
+    const answer = await ctx.dns.reverse(ctx.client.address);
+    // a broken reverse zone is not the client's forgery; message.ptr-tempfail deals with it
+    if (answer.status === 'servfail') return null;
+    const names = answer.status === 'ok' ? answer.values.map(canonicalName) : [];
+    if (names.includes(name)) return null;
+    const ptr = names[0];
     return {
       why: ptr
         ? `The client says it is ${name}, but ${ctx.client.address} has the PTR ${ptr}.`

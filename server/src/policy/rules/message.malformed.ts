@@ -9,7 +9,7 @@ export const malformed: CheckDefinition = {
     const error = ctx.message?.parseError;
     if (!error) return null;
     return {
-      why: `The message could not be parsed as RFC 5322/MIME: ${error.slice(0, 200)}.`,
+      why: `The message could not be parsed as RFC 5322/MIME: ${error.replace(/\s+/g, ' ').slice(0, 200)}.`,
       fix: 'Build messages with a MIME library (nodemailer, Python email) rather than by hand; check boundaries and encodings.',
     };
   },

@@ -10,7 +10,7 @@ export const ptrTempfail: CheckDefinition = {
     const fc = await forwardConfirm(ctx.dns, ctx.client.address);
     if (fc.confirmedName || !fc.temporaryFailure) return null;
     return {
-      why: `The reverse DNS lookup for ${ctx.client.address} failed temporarily (SERVFAIL).`,
+      why: `A DNS lookup for ${ctx.client.address} (its PTR, or the A/AAAA of its PTR name) failed temporarily (SERVFAIL).`,
       fix: 'Fix the DNS servers answering for the PTR zone of the sending IP; the sender will retry.',
       vars: { ip: ctx.client.address },
     };

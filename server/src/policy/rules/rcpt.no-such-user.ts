@@ -1,6 +1,15 @@
 import { splitAddress } from './helpers.js';
 import type { CheckDefinition } from '../types.js';
 
+/** Consumer Gmail addresses ignore dots in the local part (support.google.com/mail/answer/7436150). */
+const DOTLESS_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/** Lower case, without a +tag (subaddress, RFC 5233), without dots where Gmail ignores them. */
+function canonicalLocal(local: string, domain: string): string {
+  const untagged = (local.toLowerCase().split('+')[0] ?? '');
+  return DOTLESS_DOMAINS.has(domain) ? untagged.replace(/\./g, '') : untagged;
+}
+
 /**
  * A recipient domain declared with a mailbox list (config `mailboxes:`) knows its users;
  * any other local part does not exist. Undeclared domains accept every mailbox.
@@ -14,9 +23,9 @@ export const noSuchUser: CheckDefinition = {
     if (!address) return null;
     const { local, domain } = splitAddress(address);
     const mailboxes = ctx.mailboxes.get(domain);
-    // Gmail ignores dots and +tags in the local part (support.google.com/mail/answer/7436150)
-    const base = local.toLowerCase().split('+')[0] ?? '';
-    if (!mailboxes || mailboxes.has(base) || mailboxes.has(local.toLowerCase())) return null;
+    if (!mailboxes) return null;
+    const base = canonicalLocal(local, domain);
+    if ([...mailboxes].some((m) => canonicalLocal(m, domain) === base)) return null;
     return {
       why: `${address} is not one of the mailboxes declared for ${domain}.`,
       fix: `Check the address for typos; in Bouncer, add "${base}" to mailboxes.${domain} in the config if it should exist.`,

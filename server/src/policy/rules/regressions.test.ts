@@ -1,6 +1,7 @@
 /**
- * NOT COMMITTED. Cases where a rule or helper disagrees with its own documentation or the
- * RFCs. Each test asserts the correct behaviour and fails today.
+ * Regressions: cases where a rule or helper once disagreed with its own documentation or the
+ * RFCs (dots in Gmail local parts, numeric non-addresses, zone ids, IPv4-mapped spellings,
+ * multi-line parser errors, runtime rule switches).
  */
 import { describe, expect, it } from 'vitest';
 import { reverseName } from '../../dns/world.js';
@@ -9,6 +10,10 @@ import { makeContext } from './context.fixture.js';
 import { classifyHeloName } from './helo-name.js';
 import { malformed } from './message.malformed.js';
 import { noSuchUser } from './rcpt.no-such-user.js';
+import { PolicyEngine } from '../engine.js';
+import { loadProfiles } from '../profile.js';
+import { CHECKS } from './index.js';
+import { BUILTIN_PROFILE_DIR } from '../../util/paths.js';
 
 describe('rcpt.no-such-user: "Gmail ignores dots" (its own comment) is not implemented', () => {
   // support.google.com/mail/answer/7436150: dots do not matter in @gmail.com addresses.
@@ -48,5 +53,18 @@ describe('message.malformed: why must stay one line', () => {
     const ctx = makeContext({ message: { size: 10, truncated: false, headers: [], parseError: 'Invalid header\n  at line 3' } });
     const hit = (await malformed.check(ctx, {})) as RuleHit;
     expect(hit.why).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('PolicyEngine.setEnabled turns on a rule the profile has off', () => {
+  it('helo.require-ehlo (off in gmail-mx) fires after setEnabled(true) and stops after setEnabled(false)', async () => {
+    const engine = new PolicyEngine(loadProfiles([BUILTIN_PROFILE_DIR], new Set(CHECKS.keys())).get('gmail-mx')!);
+    const ctx = makeContext({ helo: { verb: 'HELO', name: 'mail.example.com' } });
+    expect((await engine.evaluate('helo', ctx)).kind).toBe('continue');
+    engine.setEnabled('helo.require-ehlo', true);
+    const verdict = await engine.evaluate('helo', ctx);
+    expect(verdict.kind === 'reject' && verdict.decision.ruleId).toBe('helo.require-ehlo');
+    engine.setEnabled('helo.require-ehlo', false);
+    expect((await engine.evaluate('helo', ctx)).kind).toBe('continue');
   });
 });
