@@ -218,18 +218,18 @@ describe('PolicyEngine with the real gmail-mx profile and checks', () => {
     ['the 9th unknown command', 'command', makeContext({ command: { verb: 'FOO', argument: '', known: false }, unrecognizedCommands: 9 }), 'command.unrecognized'],
     ['the 10th unknown command: too-many comes first', 'command', makeContext({ command: { verb: 'FOO', argument: '', known: false }, unrecognizedCommands: 10 }), 'command.too-many-unrecognized'],
     ['BDAT', 'command', makeContext({ command: { verb: 'BDAT', argument: '10 LAST', known: true } }), 'command.unimplemented'],
-    ['a message from the loopback identity', 'message', makeContext({ message: { size: 100, truncated: false, headers: [] } }), undefined],
-    ['a message from an address without PTR', 'message', makeContext({ message: { size: 100, truncated: false, headers: [] }, dns: new StaticDnsWorld({}) }), 'message.ptr'],
+    ['a message from the loopback identity', 'message', makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] } }), undefined],
+    ['a message from an address without PTR', 'message', makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] }, dns: new StaticDnsWorld({}) }), 'message.ptr'],
     [
       'a message while the PTR zone answers SERVFAIL',
       'message',
-      makeContext({ message: { size: 100, truncated: false, headers: [] }, dns: new StaticDnsWorld({ '127.0.0.1': { PTR: 'SERVFAIL' } }) }),
+      makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] }, dns: new StaticDnsWorld({ '127.0.0.1': { PTR: 'SERVFAIL' } }) }),
       'message.ptr-tempfail',
     ],
     [
       'an over-size message without PTR: size comes first',
       'message',
-      makeContext({ message: { size: 157286401, truncated: true, headers: [] }, dns: new StaticDnsWorld({}) }),
+      makeContext({ message: { raw: Buffer.alloc(0), size: 157286401, truncated: true, headers: [] }, dns: new StaticDnsWorld({}) }),
       'message.size',
     ],
   ])('%s → %s', async (_, phase, ctx, winner) => {
@@ -248,7 +248,7 @@ describe('PolicyEngine with the real gmail-mx profile and checks', () => {
   });
 
   it('message.ptr fills {ip} and {sessionId} on a multi-line reply', async () => {
-    const verdict = await engine.evaluate('message', makeContext({ message: { size: 100, truncated: false, headers: [] }, dns: new StaticDnsWorld({}) }));
+    const verdict = await engine.evaluate('message', makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] }, dns: new StaticDnsWorld({}) }));
     expect(verdict.kind).toBe('reject');
     if (verdict.kind !== 'reject') return;
     expect(verdict.reply.code).toBe(550);

@@ -61,6 +61,8 @@ export interface CommandInfo {
 }
 
 export interface MessageFacts {
+  /** The message as received, up to the size limit (for DKIM and content checks). */
+  raw: Buffer;
   /** Bytes received in DATA (after dot-unstuffing), including what was discarded beyond the limit. */
   size: number;
   /** True when the body went over the profile's size limit and was cut while streaming. */

@@ -300,7 +300,7 @@ export class BouncerConnection extends SMTPConnection {
     const messageId = randomUUID();
     const parsed = await parseMessage(raw);
     const verdict = await this.evaluate('message', {
-      message: { size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError },
+      message: { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError },
     });
     const envelope = this.session.envelope;
     const { attachmentBodies, ...fields } = parsed;

@@ -5,7 +5,7 @@ import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
 import { CHECKS } from './index.js';
 import type { MessageFacts } from '../types.js';
 
-const message = (parseError?: string): MessageFacts => ({ size: 100, truncated: false, headers: [], ...(parseError === undefined ? {} : { parseError }) });
+const message = (parseError?: string): MessageFacts => ({ raw: Buffer.alloc(0), size: 100, truncated: false, headers: [], ...(parseError === undefined ? {} : { parseError }) });
 const LONG = `boundary ${'x'.repeat(300)}`;
 
 const cases: RuleCase[] = [

@@ -6,7 +6,7 @@ import { CHECKS } from './index.js';
 import type { MessageFacts } from '../types.js';
 
 const LIMIT = 157286400;
-const message = (size: number, truncated = false): MessageFacts => ({ size, truncated, headers: [] });
+const message = (size: number, truncated = false): MessageFacts => ({ raw: Buffer.alloc(0), size, truncated, headers: [] });
 
 const cases: RuleCase[] = [
   { name: 'one byte over the limit', ctx: { message: message(LIMIT + 1, true) }, fires: true, vars: { size: LIMIT + 1 }, mentions: [String(LIMIT + 1), String(LIMIT)] },

@@ -50,7 +50,7 @@ describe('reverseName: IPv6 zone ids and other spellings of IPv4-mapped addresse
 
 describe('message.malformed: why must stay one line', () => {
   it('a multi-line parser error does not put a newline into why', async () => {
-    const ctx = makeContext({ message: { size: 10, truncated: false, headers: [], parseError: 'Invalid header\n  at line 3' } });
+    const ctx = makeContext({ message: { raw: Buffer.alloc(0), size: 10, truncated: false, headers: [], parseError: 'Invalid header\n  at line 3' } });
     const hit = (await malformed.check(ctx, {})) as RuleHit;
     expect(hit.why).not.toMatch(/[\r\n]/);
   });
