@@ -217,7 +217,7 @@ describe('PolicyEngine with the real gmail-mx profile and checks', () => {
     ['MAIL before EHLO', 'command', makeContext({ command: { verb: 'MAIL', argument: 'FROM:<a@example.com>', known: true } }), 'command.helo-first'],
     ['the 9th unknown command', 'command', makeContext({ command: { verb: 'FOO', argument: '', known: false }, unrecognizedCommands: 9 }), 'command.unrecognized'],
     ['the 10th unknown command: too-many comes first', 'command', makeContext({ command: { verb: 'FOO', argument: '', known: false }, unrecognizedCommands: 10 }), 'command.too-many-unrecognized'],
-    ['BDAT', 'command', makeContext({ command: { verb: 'BDAT', argument: '10 LAST', known: true } }), 'command.unimplemented'],
+    ['BDAT', 'command', makeContext({ command: { verb: 'BDAT', argument: '10 LAST', known: false, unimplemented: true } }), 'command.unimplemented'],
     ['a message from the loopback identity', 'message', makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] } }), undefined],
     ['a message from an address without PTR', 'message', makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] }, dns: new StaticDnsWorld({}) }), 'message.ptr'],
     [

@@ -21,9 +21,9 @@ describe('built-in profiles', () => {
     expect(sub.limits.maxMessageSize).toBe(35882577);
     expect(sub.replies['helo-ok'].text).toEqual(['{hostname} at your service']);
     expect(sub.rules.command.map((r) => r.id)).toEqual([
+      'command.unimplemented',
       'command.too-many-unrecognized',
       'command.unrecognized',
-      'command.unimplemented',
       'command.helo-first',
       'command.mail-first',
       'command.rcpt-first',

@@ -56,6 +56,8 @@ export interface CommandInfo {
   argument: string;
   /** True when smtp-server implements the verb and the listener has not disabled it. */
   known: boolean;
+  /** A real SMTP verb the profile lists as not implemented (profile.unimplementedCommands). */
+  unimplemented?: boolean;
   /** For MAIL/RCPT: the parsed path, or `null` when the path is malformed. */
   path?: MailPath | null;
 }

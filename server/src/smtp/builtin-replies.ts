@@ -42,7 +42,7 @@ export const BUILTIN_MATCHES: BuiltinMatch[] = [
   { code: 235, text: /^Authentication successful$/, id: 'auth-ok' },
   { code: 501, text: /^Error: (syntax: EHLO hostname|Syntax: HELO hostname|Bad hostname syntax)$/, id: 'helo-syntax' },
   { code: 501, text: /^Error: Bad (sender|recipient) address syntax$/, id: 'syntax-error' },
-  { code: 501, text: /^(Error: (duplicate \S+ parameter|\S+ parameter requires a value|Bad message size syntax|NOTIFY)|Invalid (BODY|SMTPUTF8|REQUIRETLS|RET|ORCPT))/, id: 'param-error' },
+  { code: 501, text: /^(Error: (duplicate \S+ parameter|\S+ parameter requires a value|Bad message size syntax|NOTIFY)|Invalid (BODY|SMTPUTF8|REQUIRETLS|RET))/, id: 'param-error' },
   { code: 530, text: /^REQUIRETLS not permitted/, id: 'param-error' },
   { code: 550, text: /^Error: Not allowed$/, id: 'xclient-denied' },
   { code: 501, text: /^Error: Bad command parameter syntax/, id: 'xclient-syntax' },

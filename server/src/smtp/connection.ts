@@ -32,6 +32,9 @@ export const DISABLED_VERBS = ['WIZ', 'SHELL', 'KILL', 'XFORWARD', 'LHLO'];
 /** smtp-server hands its handlers the session object; this finds the connection it belongs to. */
 export const connectionBySession = new WeakMap<object, BouncerConnection>();
 
+/** smtp-server's own test for an HTTP request line (it answers those itself; see builtin-replies.ts). */
+const HTTP_REQUEST_LINE = /^(OPTIONS|GET|HEAD|POST|PUT|DELETE|TRACE|CONNECT) \/.* HTTP\/\d\.\d$/i;
+
 /** How long a connection whose EHLO got a closing rejection waits for the HELO fallback. */
 export const HELO_FALLBACK_MS = 500;
 
@@ -118,7 +121,7 @@ export class BouncerConnection extends SMTPConnection {
     }
     // smtp-server's own pre-checks (during a TLS handshake, before the greeting, while shutting
     // down, HTTP on the SMTP port) come first; their replies are mapped in send()
-    if (this._upgrading || !this._ready || this._server._closeTimeout || /^(OPTIONS|GET|HEAD|POST|PUT|DELETE|TRACE|CONNECT) \//i.test(line)) {
+    if (this._upgrading || !this._ready || this._server._closeTimeout || HTTP_REQUEST_LINE.test(line)) {
       return super._onCommand(command, next);
     }
     this.gate(verb, line, command)
@@ -136,13 +139,15 @@ export class BouncerConnection extends SMTPConnection {
   private async gate(verb: string, line: string, command: Buffer): Promise<'continue' | 'rejected'> {
     const argument = line.slice(verb.length).trim();
     const known = this._isSupported(verb);
-    if (!known) this.unrecognized++;
+    const unimplemented = !known && this.profile.unimplementedCommands.includes(verb);
+    // only verbs that are not SMTP at all count towards "too many unrecognized commands"
+    if (!known && !unimplemented) this.unrecognized++;
     let path: MailPath | null | undefined;
     if (known && (verb === 'MAIL' || verb === 'RCPT')) {
       const parsed = this._parseAddressCommand(verb === 'MAIL' ? 'mail from' : 'rcpt to', command);
       path = parsed ? { address: parsed.address || '', args: (parsed.args || {}) as Record<string, string | true> } : null;
     }
-    const base = { command: { verb, argument, known, path } };
+    const base = { command: { verb, argument, known, unimplemented, path } };
     if (await this.judge('command', base)) return 'rejected';
     if (!known) {
       // no rule answered an unknown verb; never let smtp-server's own text through
@@ -278,9 +283,11 @@ export class BouncerConnection extends SMTPConnection {
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (kept + chunk.length <= limit) {
-        chunks.push(chunk);
-        kept += chunk.length;
+      if (kept < limit) {
+        // keep exactly the first `limit` bytes: the chunk that crosses the limit is cut, not dropped
+        const part = kept + chunk.length <= limit ? chunk : chunk.subarray(0, limit - kept);
+        chunks.push(part);
+        kept += part.length;
       }
     });
     stream.once('error', () => undefined);

@@ -148,7 +148,11 @@ describe('idle timeout (profile with idleTimeoutMs: 300)', () => {
     expect((await s.c.reply(3000)).lines).toEqual([`451 4.4.2 Timeout - closing connection. ${s.id} - gsmtp`]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
     expect(await s.c.waitClosed()).toBe(true);
-    await storedSession(bouncer, s.id);
+    const stored = await storedSession(bouncer, s.id);
+    // nothing is rejected without a rule id: the timeout leaves a decision with why and fix
+    expect(stored.outcome).toBe('rejected');
+    expect(stored.rejection).toEqual({ phase: 'command', ruleId: 'limits.idle-timeout', code: 451, enhanced: '4.4.2' });
+    expect(stored.decisions.at(-1)?.why).toMatch(/idle timeout/);
   });
 
   it('a client idle in the middle of a transaction gets the same', async () => {
@@ -184,6 +188,9 @@ describe('connection cap (smtp.maxConnections: 2)', () => {
     const id3 = sessionIdOf(busy);
     expect(busy.lines).toEqual([`421 4.4.5 Server busy, try again later. ${id3} - gsmtp`]);
     expect(await c3.waitClosed()).toBe(true);
+    const refused = await storedSession(capped, id3);
+    expect(refused.rejection).toEqual({ phase: 'connect', ruleId: 'limits.max-connections', code: 421, enhanced: '4.4.5' });
+    expect(refused.decisions[0]?.fix).toMatch(/Retry later/);
 
     for (const s of [one, two]) {
       expect((await s.c.command('EHLO mail.example.com')).lines).toEqual(mxEhloLines());

@@ -10,7 +10,7 @@ export const tooManyUnrecognized: CheckDefinition = {
   phases: ['command'],
   summary: 'The Nth unrecognised command of a session',
   check(ctx, params) {
-    if (ctx.command?.known !== false) return null;
+    if (ctx.command?.known !== false || ctx.command.unimplemented) return null;
     const max = typeof params.max === 'number' ? params.max : ctx.limits.maxUnrecognizedCommands;
     if (ctx.unrecognizedCommands < max) return null;
     return {

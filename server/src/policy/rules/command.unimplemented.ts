@@ -5,10 +5,10 @@ import type { CheckDefinition } from '../types.js';
 export const unimplemented: CheckDefinition = {
   id: 'command.unimplemented',
   phases: ['command'],
-  summary: 'A known SMTP verb this server does not implement (params.commands)',
+  summary: "A real SMTP verb this server does not implement (the profile's unimplementedCommands, plus params.commands)",
   check(ctx, params) {
     const verb = ctx.command?.verb ?? '';
-    if (!verbList(params, []).includes(verb)) return null;
+    if (!ctx.command?.unimplemented && !verbList(params, []).includes(verb)) return null;
     return {
       why: `${verb} is a real SMTP command, but this server does not implement it.`,
       fix: `Do not use ${verb}; only rely on the extensions the EHLO reply lists.`,

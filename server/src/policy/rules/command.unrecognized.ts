@@ -6,7 +6,7 @@ export const unrecognized: CheckDefinition = {
   phases: ['command'],
   summary: 'A verb the server does not recognise',
   check(ctx) {
-    if (ctx.command?.known !== false) return null;
+    if (ctx.command?.known !== false || ctx.command.unimplemented) return null;
     const verb = ctx.command.verb;
     return {
       why: `"${verb.slice(0, 40)}" is not an SMTP command this server knows.`,
