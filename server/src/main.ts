@@ -17,7 +17,10 @@ import { loadProfiles, ProfileError, type Profile } from './policy/profile.js';
 import { CHECKS } from './policy/rules/index.js';
 import { startListener, type RunningListener } from './smtp/listener.js';
 import { LiveSessionRegistry } from './smtp/session-recorder.js';
+import { createParsePool } from './mail/parse-pool.js';
+import { DisplayQueue } from './store/display-queue.js';
 import { openStore } from './store/open.js';
+import { StoreWriter } from './store/write-queue.js';
 import type { Store } from './store/types.js';
 import { BUILTIN_PROFILE_DIR, PACKAGE_ROOT } from './util/paths.js';
 
@@ -33,6 +36,10 @@ export interface Bouncer {
   engines: Map<string, PolicyEngine>;
   live: LiveSessionRegistry;
   log: Logger;
+  /** Group commit in front of the store (the SMTP path writes through it). */
+  writer: StoreWriter;
+  /** Resolves when every message stored so far has its display fields written. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,7 +99,12 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const live = new LiveSessionRegistry();
   const dns = buildDnsWorld(config);
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
-  const recorderDeps = { store, bus, live, now: () => Date.now() };
+  const writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs });
+  const parsePool = createParsePool(config.store.parseWorkers);
+  const display = new DisplayQueue(parsePool, writer, log);
+  const recorderDeps = { store, writer, display, bus, live, now: () => Date.now() };
+  const recovered = display.recover(store);
+  if (recovered > 0) log.info({ messages: recovered }, 'parsing messages a previous run stored but did not parse');
   const tlsKey = config.tls.keyFile ? readFileSync(config.tls.keyFile, 'utf8') : undefined;
   const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
 
@@ -109,12 +121,18 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const pruneTimer = setInterval(prune, 10_000);
   pruneTimer.unref();
 
-  const stop = async () => {
-    clearInterval(pruneTimer);
-    await Promise.all(running.map((l) => l.close()));
-    await http?.close();
-    store.close();
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(pruneTimer);
+      await Promise.all(running.map((l) => l.close()));
+      await http?.close();
+      // closed sessions write their final snapshot after their messages are parsed
+      await live.drained(5000);
+      await writer.close();
+      await parsePool.close();
+      store.close();
+    })());
 
   try {
     for (const l of config.listeners) {
@@ -149,6 +167,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         allowedOrigins: config.http.allowedOrigins,
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
+        settled: () => display.settled(),
       },
       { host: config.http.host ?? config.host, port: config.http.port, log },
     );
@@ -167,6 +186,8 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     engines,
     live,
     log,
+    writer,
+    settled: () => display.settled(),
     stop,
   };
 }

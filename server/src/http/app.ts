@@ -65,6 +65,11 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
   };
   // no route takes a body yet; parsing anyway turns a malformed one into a clean 400
   app.use('/api', noStore, express.json({ limit: '1mb' }));
+  if (deps.settled) {
+    const settled = deps.settled;
+    // messages are parsed for display just after their 250: a client asking at once waits for that
+    app.use(`${API_PREFIX}/messages`, (_req, _res, next) => void settled().then(() => next(), next));
+  }
   app.use(API_PREFIX, createApiRouter(deps));
   app.use('/api', apiNotFound);
 

@@ -35,4 +35,9 @@ export interface ApiDeps {
    */
   allowedHosts?: string[];
   version: string;
+  /**
+   * Resolves when the messages stored so far have their display fields (parsed after the
+   * SMTP reply); message routes wait for it so that they never serve a half-filled record.
+   */
+  settled?: () => Promise<void>;
 }

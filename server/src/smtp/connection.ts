@@ -8,17 +8,16 @@
  * Rules decide (policy/), profiles hold the texts (profiles/*.yaml); this file only writes.
  * server/test/contract.test.ts pins every smtp-server behaviour relied on here.
  */
-import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { SMTPServer, SMTPServerDataStream } from 'smtp-server';
-import { parseMessage } from '../mail/parse.js';
+import { parseForRules } from '../mail/headers.js';
+import { newMessageId } from '../store/ids.js';
 import { PolicyEngine } from '../policy/engine.js';
 import type { BuiltinReplyId, Profile } from '../policy/profile.js';
 import { formatReply, renderReply, type ReplyVars } from '../policy/render.js';
 import type { Decision, MailPath, Phase, Reply, SessionContext, Verdict } from '../policy/types.js';
-import { messageSummary } from '../store/common.js';
 import type { MessageRecord } from '../store/types.js';
 import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
@@ -304,8 +303,9 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   private async finishMessage(raw: Buffer, size: number, truncated: boolean): Promise<boolean> {
-    const messageId = randomUUID();
-    const parsed = await parseMessage(raw);
+    const messageId = newMessageId();
+    // headers only: the display parse runs after the reply (store/display-queue.ts)
+    const parsed = parseForRules(raw);
     const verdict = await this.evaluate('message', {
       message: { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError },
     });
@@ -328,14 +328,13 @@ export class BouncerConnection extends SMTPConnection {
     };
     this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
     try {
-      this.recorder.saveMessage({ record, raw, attachments: attachmentBodies });
+      await this.recorder.saveMessage({ record, raw, attachments: attachmentBodies });
     } catch (err) {
       this.runtime.log.error({ err, session: this.sessionId }, 'store write failed');
       this.recorder.decision(this.storeFailure((err as Error).message));
       this.pendingReply = this.builtin('temp-failure');
       return false;
     }
-    this.runtime.recorderDeps.bus.publish('message.stored', { message: messageSummary(record) });
     if (verdict.kind === 'reject') {
       this.pendingReply = verdict.reply;
       return false;
