@@ -24,6 +24,7 @@ Options:
       --profile-dir <dir>     extra directory of profile YAML files (repeatable)
       --allowed-origin <url>  origin allowed on the WebSocket besides the server's own (repeatable)
       --log-level <level>     fatal, error, warn, info (default), debug, trace, silent
+      --log-format <format>   auto (default: pretty on a terminal, JSON lines otherwise), json, pretty
   -h, --help                  this text
   -v, --version               the version
 
@@ -65,6 +66,7 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
         'profile-dir': { type: 'string', multiple: true },
         'allowed-origin': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -89,6 +91,7 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
       data: values.data,
       profileDirs: values['profile-dir'],
       logLevel: values['log-level'],
+      logFormat: values['log-format'],
       allowedOrigins: values['allowed-origin'],
     },
   };

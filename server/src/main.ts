@@ -5,19 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError, parseConfig } from './config/load.js';
 import type { BouncerConfig, BouncerConfigInput } from './config/schema.js';
 import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
 import { EventBus } from './events/bus.js';
 import type { ListenerInfo } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
+import { createLogger } from './log.js';
 import { PolicyEngine } from './policy/engine.js';
 import { loadProfiles, ProfileError, type Profile } from './policy/profile.js';
 import { CHECKS } from './policy/rules/index.js';
 import { startListener, type RunningListener } from './smtp/listener.js';
 import { LiveSessionRegistry } from './smtp/session-recorder.js';
 import { createParsePool } from './mail/parse-pool.js';
+import { createMetrics, METRICS_CONTENT_TYPE, type Metrics } from './metrics/metrics.js';
 import { DisplayQueue } from './store/display-queue.js';
 import { openStore } from './store/open.js';
 import { StoreWriter } from './store/write-queue.js';
@@ -38,6 +40,8 @@ export interface Bouncer {
   log: Logger;
   /** Group commit in front of the store (the SMTP path writes through it). */
   writer: StoreWriter;
+  /** Prometheus metrics (also served at GET /metrics). */
+  metrics: Metrics;
   /** Resolves when every message stored so far has its display fields written. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -86,7 +90,7 @@ export function profileProblems(raw: Record<string, unknown>): string[] {
 
 export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {}, options: StartOptions = {}): Promise<Bouncer> {
   const config = parseConfig(input);
-  const log = options.log ?? pino({ level: config.log.level }, pino.destination(2));
+  const log = options.log ?? createLogger(config.log.level, config.log.format);
   const profiles = loadProfiles([BUILTIN_PROFILE_DIR, ...config.profileDirs], new Set(CHECKS.keys()));
   const missing = config.listeners
     .map((l, i) => (profiles.has(l.profile) ? undefined : `listeners.${i}.profile: no profile "${l.profile}" (available: ${[...profiles.keys()].join(', ')})`))
@@ -99,9 +103,19 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const live = new LiveSessionRegistry();
   const dns = buildDnsWorld(config);
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
-  const writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs });
   const parsePool = createParsePool(config.store.parseWorkers);
-  const display = new DisplayQueue(parsePool, writer, log);
+  let http: RunningHttpServer | undefined;
+  let writer: StoreWriter | undefined;
+  let display: DisplayQueue | undefined;
+  const metrics = createMetrics({
+    bus,
+    openSessions: () => live.list(),
+    wsClients: () => http?.hub.clientCount() ?? 0,
+    pendingDisplay: () => display?.size ?? 0,
+    queuedWrites: () => writer?.queued ?? 0,
+  });
+  writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs, onCommit: (info) => metrics.commit(info) });
+  display = new DisplayQueue(parsePool, writer, log);
   const recorderDeps = { store, writer, display, bus, live, now: () => Date.now() };
   const recovered = display.recover(store);
   if (recovered > 0) log.info({ messages: recovered }, 'parsing messages a previous run stored but did not parse');
@@ -109,7 +123,6 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
 
   const running: RunningListener[] = [];
-  let http: RunningHttpServer | undefined;
   const prune = () => {
     try {
       store.prune(config.store.retention);
@@ -131,6 +144,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
       await live.drained(5000);
       await writer.close();
       await parsePool.close();
+      metrics.close();
       store.close();
     })());
 
@@ -168,6 +182,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
         settled: () => display.settled(),
+        metrics: { contentType: METRICS_CONTENT_TYPE, text: () => metrics.text() },
       },
       { host: config.http.host ?? config.host, port: config.http.port, log },
     );
@@ -187,6 +202,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     live,
     log,
     writer,
+    metrics,
     settled: () => display.settled(),
     stop,
   };

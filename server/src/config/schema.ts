@@ -110,9 +110,13 @@ export const configSchema = z
       .refine((t) => !!t.keyFile === !!t.certFile, { message: 'keyFile and certFile go together' })
       .default({}),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** auto: pretty lines when stderr is a terminal, JSON lines otherwise. */
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+      })
       .strict()
-      .default({ level: 'info' }),
+      .default({ level: 'info', format: 'auto' }),
   })
   .strict();
 

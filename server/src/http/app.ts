@@ -14,6 +14,8 @@ import { profileRoutes } from './routes/profiles.js';
 import { sessionRoutes } from './routes/sessions.js';
 
 export const API_PREFIX = '/api/v1';
+/** Prometheus metrics, outside the versioned API (where scrapers look by default). */
+export const METRICS_PATH = '/metrics';
 
 export interface AppOptions {
   /** Directory served at `/` (the UI, added later). Unused when absent. */
@@ -72,6 +74,16 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
   }
   app.use(API_PREFIX, createApiRouter(deps));
   app.use('/api', apiNotFound);
+
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.get(METRICS_PATH, noStore, (_req, res, next) => {
+      metrics.text().then((text) => {
+        res.setHeader('Content-Type', metrics.contentType);
+        res.send(text);
+      }, next);
+    });
+  }
 
   if (opts.staticDir) {
     app.use(express.static(opts.staticDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));

@@ -40,4 +40,6 @@ export interface ApiDeps {
    * SMTP reply); message routes wait for it so that they never serve a half-filled record.
    */
   settled?: () => Promise<void>;
+  /** Prometheus exposition for `GET /metrics`; absent: no such route. */
+  metrics?: { contentType: string; text(): Promise<string> };
 }

@@ -23,6 +23,7 @@ import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
 import type { ListenerRuntime } from './listener.js';
 import { newSessionId } from './session-id.js';
+import { ReplyTimer } from './reply-timer.js';
 import { SessionRecorder } from './session-recorder.js';
 
 /** Verbs smtp-server knows that are sendmail jokes or proxy commands Bouncer does not offer. */
@@ -45,6 +46,8 @@ export class BouncerConnection extends SMTPConnection {
   readonly profile: Profile;
   readonly engine: PolicyEngine;
   readonly recorder: SessionRecorder;
+  /** Reply latencies for the metrics (issue 6). */
+  readonly timer: ReplyTimer;
   /** The reply a policy decision chose for the next smtp-server `send()` (auth, data, connect). */
   private pendingReply: Reply | undefined;
   /** The verb of the command being answered, so `send()` knows what a reply means. */
@@ -74,6 +77,7 @@ export class BouncerConnection extends SMTPConnection {
     if (this.runtime.info.tls !== 'starttls') disabled.push('STARTTLS');
     this.session.disabledCommands = disabled;
     connectionBySession.set(this.session, this);
+    this.timer = new ReplyTimer(this.runtime.recorderDeps.bus, { sessionId: this.sessionId, listener: this.runtime.info.name, profile: this.profile.name });
     if (this.secure) this.recorder.line('*', 'TLS from the first byte (implicit TLS listener)');
   }
 
@@ -101,6 +105,7 @@ export class BouncerConnection extends SMTPConnection {
     const next = callback ?? (() => undefined);
     const line = command.toString('utf8');
     const verb = (line.split(' ', 1)[0] ?? '').toUpperCase();
+    this.timer.command(this._nextHandler ? 'AUTH' : verb);
 
     if (this._nextHandler) {
       // a continuation line of an AUTH exchange carries credentials (RFC 4954 §4)
@@ -291,6 +296,7 @@ export class BouncerConnection extends SMTPConnection {
     });
     stream.once('error', () => undefined);
     stream.once('end', () => {
+      this.timer.dataEnded();
       this.finishMessage(Buffer.concat(chunks, kept), size, size > limit).then(
         (ok) => done(ok ? null : new Error('rejected')),
         (err: Error) => {
@@ -386,6 +392,7 @@ export class BouncerConnection extends SMTPConnection {
       this._socket.write(lines.join('\r\n') + '\r\n');
     }
     for (const l of lines) this.recorder.line('S', l);
+    this.timer.replied(reply.code, reply.enhanced);
     if (reply.close || this.closeAfterReply) this.close();
   }
 
