@@ -54,7 +54,7 @@ export class SessionRecorder {
   private closing: Promise<void> | undefined;
   private accepted = 0;
   /** Display parses of this session's messages still running. */
-  private readonly displays = new Set<Promise<void>>();
+  private readonly displays = new Set<{ parsed: Promise<void>; written: Promise<void> }>();
 
   constructor(
     private readonly deps: RecorderDeps,
@@ -99,13 +99,17 @@ export class SessionRecorder {
       throw err;
     }
     if (message.record.status === 'accepted') this.accepted++;
-    const display = this.deps.display.enqueue(message.record, message.raw).then((full) => {
+    const job = this.deps.display.enqueue(message.record, message.raw);
+    const parsed = job.parsed.then((full) => {
       // the session's subject is its last message's
       if (this.record.messageIds.at(-1) === full.id && full.subject !== undefined) this.record.subject = full.subject;
+    });
+    const written = job.written.then((full) => {
       this.deps.bus.publish('message.stored', { message: messageSummary(full) });
     });
-    this.displays.add(display);
-    void display.finally(() => this.displays.delete(display));
+    const entry = { parsed, written };
+    this.displays.add(entry);
+    void written.finally(() => this.displays.delete(entry));
   }
 
   /** Closes the record: the final snapshot is committed after the session's messages are parsed. */
@@ -114,8 +118,12 @@ export class SessionRecorder {
     const r = this.record;
     r.endedAt = this.deps.now();
     r.outcome = this.accepted > 0 ? 'accepted' : r.rejection ? 'rejected' : 'no-mail';
-    this.closing = Promise.allSettled([...this.displays])
-      .then(() => this.deps.writer.saveSession(r, { final: true }))
+    // the closing snapshot waits for the display parse of the session's messages (its subject),
+    // and is committed together with their display fields; session.closed comes after their
+    // message.stored
+    const displays = [...this.displays];
+    this.closing = Promise.allSettled(displays.map((d) => d.parsed))
+      .then(() => Promise.all([this.deps.writer.saveSession(r, { final: true }), ...displays.map((d) => d.written)]))
       .catch(() => {
         // a store failure must not break anything else; the session stays readable until here
       })

@@ -43,6 +43,11 @@ export function withDisplay(record: MessageRecord, fields: DisplayFields): Messa
   return full;
 }
 
+export interface DisplayJob {
+  parsed: Promise<MessageRecord>;
+  written: Promise<MessageRecord>;
+}
+
 export class DisplayQueue {
   private readonly pending = new Set<Promise<unknown>>();
   private roomWaiters: Array<() => void> = [];
@@ -54,20 +59,24 @@ export class DisplayQueue {
     private readonly maxPending = MAX_PENDING_DISPLAY,
   ) {}
 
-  /** Parses a stored message and writes its display fields; resolves with the complete record. */
-  enqueue(record: MessageRecord, raw: Buffer): Promise<MessageRecord> {
-    const job = this.pool.parse(raw).then(async (parsed) => {
-      const full = withDisplay(record, displayFields(parsed));
+  /**
+   * Parses a stored message and writes its display fields. `parsed` resolves with the complete
+   * record as soon as it is parsed (its write is queued by then, so a write queued in reaction
+   * joins the same commit); `written` once the display fields are committed. Neither rejects.
+   */
+  enqueue(record: MessageRecord, raw: Buffer): DisplayJob {
+    const parsed = this.pool.parse(raw).then((fields) => ({ full: withDisplay(record, displayFields(fields)), attachments: fields.attachmentBodies }));
+    const written = parsed.then(async ({ full, attachments }) => {
       try {
-        await this.writer.saveDisplay(full, parsed.attachmentBodies);
+        await this.writer.saveDisplay(full, attachments);
       } catch (err) {
         // the store lists the message as pending still: the next start parses it again
         this.log.warn({ err, message: record.id }, 'display fields not stored');
       }
       return full;
     });
-    this.track(job);
-    return job;
+    this.track(written);
+    return { parsed: parsed.then(({ full }) => full), written };
   }
 
   /** Resolves once there is room (fewer than maxPending parses waiting). */
@@ -91,7 +100,7 @@ export class DisplayQueue {
     for (const id of ids) {
       const raw = store.getRaw(id);
       const record = store.getMessage(id);
-      if (raw && record) void this.enqueue(record, raw);
+      if (raw && record) this.enqueue(record, raw);
     }
     return ids.length;
   }
