@@ -97,6 +97,9 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
   };
 }
 
+/** SIGTERM/SIGINT: the process exits within this, whatever is still open. */
+export const SHUTDOWN_DEADLINE_MS = 4500;
+
 export function banner(b: Bouncer): string {
   const lines = [`Bouncer ${VERSION} — answers like Gmail`];
   for (const l of b.listeners) {
@@ -137,6 +140,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   process.stdout.write(`${banner(bouncer)}\n`);
   const shutdown = (signal: string) => {
     bouncer.log.info({ signal }, 'shutting down');
+    // open sessions are told 421 at once (busy ones after their reply, within smtp-server's
+    // 2 s close timeout); should anything still hang, the process goes anyway
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     bouncer.stop().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -23,6 +23,7 @@ import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
 import type { ListenerRuntime } from './listener.js';
 import { newSessionId } from './session-id.js';
+import { IdleGuard } from './idle-guard.js';
 import { ReplyTimer } from './reply-timer.js';
 import { SessionRecorder } from './session-recorder.js';
 
@@ -48,6 +49,8 @@ export class BouncerConnection extends SMTPConnection {
   readonly recorder: SessionRecorder;
   /** Reply latencies for the metrics (issue 6). */
   readonly timer: ReplyTimer;
+  /** The idle timeout counts complete lines, not bytes (slowloris; issue 6). */
+  private readonly idle: IdleGuard;
   /** The reply a policy decision chose for the next smtp-server `send()` (auth, data, connect). */
   private pendingReply: Reply | undefined;
   /** The verb of the command being answered, so `send()` knows what a reply means. */
@@ -78,6 +81,9 @@ export class BouncerConnection extends SMTPConnection {
     this.session.disabledCommands = disabled;
     connectionBySession.set(this.session, this);
     this.timer = new ReplyTimer(this.runtime.recorderDeps.bus, { sessionId: this.sessionId, listener: this.runtime.info.name, profile: this.profile.name });
+    this.idle = new IdleGuard(this.profile.limits.idleTimeoutMs, () => {
+      if (!this.timer.awaitingReply) this._onTimeout();
+    });
     if (this.secure) this.recorder.line('*', 'TLS from the first byte (implicit TLS listener)');
   }
 
@@ -106,6 +112,7 @@ export class BouncerConnection extends SMTPConnection {
     const line = command.toString('utf8');
     const verb = (line.split(' ', 1)[0] ?? '').toUpperCase();
     this.timer.command(this._nextHandler ? 'AUTH' : verb);
+    this.idle.progress();
 
     if (this._nextHandler) {
       // a continuation line of an AUTH exchange carries credentials (RFC 4954 §4)
@@ -286,6 +293,7 @@ export class BouncerConnection extends SMTPConnection {
     let kept = 0;
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
+      this.idle.progress();
       size += chunk.length;
       if (kept < limit) {
         // keep exactly the first `limit` bytes: the chunk that crosses the limit is cut, not dropped
@@ -453,7 +461,16 @@ export class BouncerConnection extends SMTPConnection {
 
   // ---- end of the session ----------------------------------------------------------------
 
+  /**
+   * Shutdown (issue 6): true while a command waits for its reply or a message is being
+   * received or judged; such a connection gets the shutting-down reply after that, not now.
+   */
+  get busy(): boolean {
+    return this.timer.awaitingReply || !!this._dataStream || !!this._handlerPending;
+  }
+
   override _onClose(): void {
+    this.idle.stop();
     clearTimeout(this.heloFallbackTimer);
     super._onClose();
     this.recorder.line('*', 'connection closed');

@@ -40,6 +40,11 @@ export class ReplyTimer {
     private readonly labels: { sessionId: string; listener: string; profile: string },
   ) {}
 
+  /** A command (or the connection) waits for its reply. */
+  get awaitingReply(): boolean {
+    return this.phase !== undefined;
+  }
+
   /** A command line arrived (AUTH continuation lines keep the AUTH phase going). */
   command(verb: string): void {
     this.phase = PHASE_OF_VERB[verb] ?? 'other';
