@@ -142,6 +142,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
       await http?.close();
       // closed sessions write their final snapshot after their messages are parsed
       await live.drained(5000);
+      display.close();
       await writer.close();
       await parsePool.close();
       metrics.close();
