@@ -183,6 +183,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
         settled: () => display.settled(),
+        uiToken: config.http.uiToken,
         metrics: { contentType: METRICS_CONTENT_TYPE, text: () => metrics.text() },
       },
       { host: config.http.host ?? config.host, port: config.http.port, log },
