@@ -9,6 +9,7 @@
 import client from 'prom-client';
 import type { EventBus } from '../events/bus.js';
 import type { CommitInfo } from '../store/write-queue.js';
+import { FastCounter, FastHistogram } from './fast.js';
 
 export const METRICS_CONTENT_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -61,32 +62,19 @@ export function createMetrics(sources: MetricsSources): Metrics {
     labelNames: ['listener', 'profile', 'outcome'] as const,
     registers: [registry],
   });
-  const replies = new client.Counter({
-    name: 'bouncer_smtp_replies_total',
-    help: 'SMTP replies, by listener, profile, phase, code and enhanced code.',
-    labelNames: ['listener', 'profile', 'phase', 'code', 'enhanced'] as const,
-    registers: [registry],
-  });
-  const decisions = new client.Counter({
-    name: 'bouncer_decisions_total',
-    help: 'Policy decisions, by listener, profile, phase, rule id and verdict.',
-    labelNames: ['listener', 'profile', 'phase', 'rule', 'verdict'] as const,
-    registers: [registry],
-  });
-  const latency = new client.Histogram({
-    name: 'bouncer_smtp_reply_seconds',
-    help: 'Time from a command (connection for the greeting, end of the data for a message) to its reply, by phase.',
-    labelNames: ['listener', 'profile', 'phase'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
-  const messageLatency = new client.Histogram({
-    name: 'bouncer_smtp_message_reply_seconds',
-    help: 'End of DATA to the reply, in fine buckets (25% apart, 50 µs to 0.3 s): p50 and p99 read from it are within a bucket of the truth (the benchmark does).',
-    labelNames: ['listener'] as const,
-    buckets: [...client.exponentialBuckets(0.00005, 1.25, 40), 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  // the per-reply metrics: updated several times per message, so kept in fast.ts's structures
+  const replies = new FastCounter('bouncer_smtp_replies_total', 'SMTP replies, by listener, profile, phase, code and enhanced code.').register(registry);
+  const decisions = new FastCounter('bouncer_decisions_total', 'Policy decisions, by listener, profile, phase, rule id and verdict.').register(registry);
+  const latency = new FastHistogram(
+    'bouncer_smtp_reply_seconds',
+    'Time from a command (connection for the greeting, end of the data for a message) to its reply, by phase.',
+    LATENCY_BUCKETS,
+  ).register(registry);
+  const messageLatency = new FastHistogram(
+    'bouncer_smtp_message_reply_seconds',
+    'End of DATA to the reply, in fine buckets (25% apart, 50 µs to 0.3 s): p50 and p99 read from it are within a bucket of the truth (the benchmark does).',
+    [...client.exponentialBuckets(0.00005, 1.25, 40), 0.5, 1, 2.5, 5],
+  ).register(registry);
   const commitSeconds = new client.Histogram({
     name: 'bouncer_store_commit_seconds',
     help: 'Duration of a store transaction (one group commit).',
@@ -129,30 +117,6 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
   });
 
-  // prom-client hashes a label object on every call; the SMTP path reports several replies per
-  // message, so each label combination's child is looked up once and kept
-  const replyChildren = new Map<string, ReturnType<typeof replies.labels>>();
-  const latencyChildren = new Map<string, ReturnType<typeof latency.labels>>();
-  const messageLatencyChildren = new Map<string, ReturnType<typeof messageLatency.labels>>();
-  const decisionChildren = new Map<string, ReturnType<typeof decisions.labels>>();
-  const replyChild = (listener: string, profile: string, phase: string, code: number, enhanced: string) => {
-    const key = `${listener}\0${profile}\0${phase}\0${code}\0${enhanced}`;
-    let child = replyChildren.get(key);
-    if (!child) replyChildren.set(key, (child = replies.labels({ listener, profile, phase, code: String(code), enhanced })));
-    return child;
-  };
-  const latencyChild = (listener: string, profile: string, phase: string) => {
-    const key = `${listener}\0${profile}\0${phase}`;
-    let child = latencyChildren.get(key);
-    if (!child) latencyChildren.set(key, (child = latency.labels({ listener, profile, phase })));
-    return child;
-  };
-  const messageLatencyChild = (listener: string) => {
-    let child = messageLatencyChildren.get(listener);
-    if (!child) messageLatencyChildren.set(listener, (child = messageLatency.labels({ listener })));
-    return child;
-  };
-
   // listener and profile of each open session, for events that carry only the session id
   const labels = new Map<string, { listener: string; profile: string }>();
   const of = (sessionId: string) => labels.get(sessionId) ?? { listener: 'unknown', profile: 'unknown' };
@@ -166,17 +130,16 @@ export function createMetrics(sources: MetricsSources): Metrics {
     bus.subscribe('message.stored', ({ message }) => messages.inc({ ...of(message.sessionId), outcome: message.status })),
     bus.subscribe('session.decision', ({ sessionId, decision }) => {
       const l = of(sessionId);
-      const key = `${l.listener}\0${l.profile}\0${decision.phase}\0${decision.ruleId}\0${decision.verdict}`;
-      let child = decisionChildren.get(key);
-      if (!child) decisionChildren.set(key, (child = decisions.labels({ ...l, phase: decision.phase, rule: decision.ruleId, verdict: decision.verdict })));
-      child.inc();
-      if (decision.ruleId === 'store.write-failed') messages.inc({ ...l, outcome: 'temp-failed' });
+      const { phase, ruleId: rule, verdict } = decision;
+      decisions.inc(`${l.listener}\0${l.profile}\0${phase}\0${rule}\0${verdict}`, () => ({ ...l, phase, rule, verdict }));
+      if (rule === 'store.write-failed') messages.inc({ ...l, outcome: 'temp-failed' });
     }),
     bus.subscribe('smtp.reply', (r) => {
-      replyChild(r.listener, r.profile, r.phase, r.code, r.enhanced ?? '').inc();
+      const key = `${r.listener}\0${r.profile}\0${r.phase}`;
+      replies.inc(`${key}\0${r.code}\0${r.enhanced ?? ''}`, () => ({ listener: r.listener, profile: r.profile, phase: r.phase, code: String(r.code), enhanced: r.enhanced ?? '' }));
       if (r.seconds === undefined) return;
-      latencyChild(r.listener, r.profile, r.phase).observe(r.seconds);
-      if (r.phase === 'message') messageLatencyChild(r.listener).observe(r.seconds);
+      latency.observe(key, () => ({ listener: r.listener, profile: r.profile, phase: r.phase }), r.seconds);
+      if (r.phase === 'message') messageLatency.observe(r.listener, () => ({ listener: r.listener }), r.seconds);
     }),
   ];
 

@@ -63,6 +63,8 @@ export class ReplyTimer {
     const seconds = this.phase ? Number(process.hrtime.bigint() - this.since) / 1e9 : undefined;
     // a 334 challenge continues the AUTH exchange; anything else ends the phase
     if (code !== 334) this.phase = undefined;
-    this.bus.publish('smtp.reply', { ...this.labels, phase, code, enhanced, seconds });
+    // one object shape for every reply (the subscriber's property reads stay monomorphic)
+    const l = this.labels;
+    this.bus.publish('smtp.reply', { sessionId: l.sessionId, listener: l.listener, profile: l.profile, phase, code, enhanced, seconds });
   }
 }

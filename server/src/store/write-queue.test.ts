@@ -79,8 +79,8 @@ describe('StoreWriter (group commit)', () => {
     await Promise.all(saves);
     expect(store.batches).toHaveLength(1);
     expect(store.batches[0]!.filter((op) => op.kind === 'message')).toHaveLength(20);
-    // each session is written before its message
-    expect(store.batches[0]!.map((op) => op.kind).slice(0, 2)).toEqual(['session', 'message']);
+    // each session's row is made sure of before its message
+    expect(store.batches[0]!.map((op) => op.kind).slice(0, 2)).toEqual(['session-exists', 'message']);
   });
 
   it('commits at once when maxBatch writes are waiting', async () => {
@@ -92,7 +92,7 @@ describe('StoreWriter (group commit)', () => {
     expect(store.counts().messages).toBe(10);
   });
 
-  it('the session row: a full snapshot with its first message, then only made sure of until sessionRefreshMs passed', async () => {
+  it('the session row: a stub with its first message, then only made sure of until sessionRefreshMs passed, then a full snapshot', async () => {
     const store = new RecordingStore();
     let now = 0;
     const writer = new StoreWriter(store, { sessionRefreshMs: 1000, now: () => now });
@@ -102,7 +102,8 @@ describe('StoreWriter (group commit)', () => {
     now = 1500;
     await writer.saveMessage(message('m3', 's1'), s);
     const kinds = store.batches.map((b) => b.find((op) => op.kind.startsWith('session'))?.kind);
-    expect(kinds).toEqual(['session', 'session-exists', 'session']);
+    expect(kinds).toEqual(['session-exists', 'session-exists', 'session']);
+    expect(store.getSession('s1')).toEqual(s);
   });
 
   it('several writes of one session in a batch become one, with its latest snapshot', async () => {

@@ -6,10 +6,11 @@
  * With better-sqlite3 a commit is a synchronous call; one per batch instead of one per
  * message (plus one per session open and close) is most of what the SMTP path saves.
  *
- * Session rows are written lazily: not at open (the live registry serves open sessions),
- * with a session's first message (its row must exist), at close, and — so that a crash
- * leaves a recent transcript — at most once per `sessionRefreshMs` while messages keep
- * coming. Several writes of one session in a batch become one, with its latest state.
+ * Session rows are written lazily: not at open (the live registry serves open sessions); a
+ * stub row (summary, no transcript) with a session's first message, which must reference a
+ * row; the full snapshot at close, and — so that a crash leaves a recent transcript — at
+ * most once per `sessionRefreshMs` while messages keep coming. Several writes of one
+ * session in a batch become one, with its latest state.
  *
  * If a batch fails, its parts are retried one transaction each, so that one bad write does
  * not fail the others; whatever still fails rejects its caller (a 451 for a message).
@@ -160,11 +161,15 @@ export class StoreWriter {
     for (const u of units) {
       if (!u.session || sessionOps.has(u.session.id)) continue;
       const last = this.written.get(u.session.id);
-      if (last === undefined || at - last >= this.sessionRefreshMs) {
+      if (last !== undefined && at - last >= this.sessionRefreshMs) {
         sessionOps.set(u.session.id, { kind: 'session', session: u.session });
         refreshed.push(u.session.id);
       } else {
+        // the first message of a session: a stub row (no transcript yet) is enough for the
+        // message to reference; most sessions close within the refresh interval and write
+        // their full snapshot then
         sessionOps.set(u.session.id, { kind: 'session-exists', session: u.session });
+        if (last === undefined) refreshed.push(u.session.id);
       }
     }
     for (const u of units) {
