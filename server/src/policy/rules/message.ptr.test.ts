@@ -3,7 +3,6 @@ import { ptr as rule } from './message.ptr.js';
 import { type RuleCase } from './context.fixture.js';
 import { itBehavesAsTabled } from './rule-table.fixture.js';
 import { V4, V6, W } from './ptr-worlds.fixture.js';
-import { StaticDnsWorld } from '../../dns/world.js';
 import type { SessionContext } from '../types.js';
 
 const noPtr = (ctx: Partial<SessionContext>, ip: string, name: string): RuleCase => ({ name, ctx, fires: true, vars: { ip, ptr: '' }, mentions: [ip, 'no PTR'], fixMentions: [ip] });
