@@ -15,6 +15,7 @@ import { createHttpServer, type RunningHttpServer } from './http/server.js';
 import { PolicyEngine } from './policy/engine.js';
 import { loadProfiles, ProfileError, type Profile } from './policy/profile.js';
 import { CHECKS } from './policy/rules/index.js';
+import { ScenarioRegistry } from './scenarios/registry.js';
 import { startListener, type RunningListener } from './smtp/listener.js';
 import { LiveSessionRegistry } from './smtp/session-recorder.js';
 import { openStore } from './store/open.js';
@@ -32,6 +33,8 @@ export interface Bouncer {
   profiles: Map<string, Profile>;
   engines: Map<string, PolicyEngine>;
   live: LiveSessionRegistry;
+  /** Failure injection for tests (POST /api/v1/scenarios), consulted by every engine. */
+  scenarios: ScenarioRegistry;
   log: Logger;
   stop(): Promise<void>;
 }
@@ -86,9 +89,10 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     .filter((p): p is string => !!p);
   if (missing.length) throw new ConfigError(missing);
 
-  const engines = new Map([...profiles].map(([name, p]) => [name, new PolicyEngine(p)]));
   const store = openStore({ kind: config.store.kind, path: config.store.path });
   const bus = new EventBus();
+  const scenarios = new ScenarioRegistry({ profiles: () => profiles.values(), bus });
+  const engines = new Map([...profiles].map(([name, p]) => [name, new PolicyEngine(p, CHECKS, { scenarios })]));
   const live = new LiveSessionRegistry();
   const dns = buildDnsWorld(config);
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
@@ -113,6 +117,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     clearInterval(pruneTimer);
     await Promise.all(running.map((l) => l.close()));
     await http?.close();
+    scenarios.close();
     store.close();
   };
 
@@ -146,6 +151,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         live,
         profiles: () => [...profiles.values()],
         listeners: () => running.map((r) => r.info),
+        scenarios,
         allowedOrigins: config.http.allowedOrigins,
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
@@ -166,6 +172,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     profiles,
     engines,
     live,
+    scenarios,
     log,
     stop,
   };

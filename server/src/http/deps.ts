@@ -4,6 +4,7 @@
  */
 import type { EventBus } from '../events/bus.js';
 import type { Profile } from '../policy/profile.js';
+import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { SessionRecord, Store } from '../store/types.js';
 
 export interface ListenerInfo {
@@ -35,4 +36,6 @@ export interface ApiDeps {
    */
   allowedHosts?: string[];
   version: string;
+  /** The scenarios the engines consult; absent in API-only tests (a detached registry is used). */
+  scenarios?: ScenarioRegistry;
 }
