@@ -12,6 +12,7 @@ import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
 import { EventBus } from './events/bus.js';
 import type { ListenerInfo } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
+import { WaitHub } from './http/waits.js';
 import { PolicyEngine } from './policy/engine.js';
 import { loadProfiles, ProfileError, type Profile } from './policy/profile.js';
 import { CHECKS } from './policy/rules/index.js';
@@ -35,6 +36,8 @@ export interface Bouncer {
   live: LiveSessionRegistry;
   /** Failure injection for tests (POST /api/v1/scenarios), consulted by every engine. */
   scenarios: ScenarioRegistry;
+  /** Held `/messages/wait` and `/sessions/wait` requests. */
+  waits: WaitHub;
   log: Logger;
   stop(): Promise<void>;
 }
@@ -93,6 +96,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const bus = new EventBus();
   const scenarios = new ScenarioRegistry({ profiles: () => profiles.values(), bus });
   const engines = new Map([...profiles].map(([name, p]) => [name, new PolicyEngine(p, CHECKS, { scenarios })]));
+  const waits = new WaitHub({ store, bus });
   const live = new LiveSessionRegistry();
   const dns = buildDnsWorld(config);
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
@@ -116,6 +120,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const stop = async () => {
     clearInterval(pruneTimer);
     await Promise.all(running.map((l) => l.close()));
+    waits.close();
     await http?.close();
     scenarios.close();
     store.close();
@@ -152,6 +157,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         profiles: () => [...profiles.values()],
         listeners: () => running.map((r) => r.info),
         scenarios,
+        waits,
         allowedOrigins: config.http.allowedOrigins,
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
@@ -173,6 +179,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     engines,
     live,
     scenarios,
+    waits,
     log,
     stop,
   };

@@ -43,7 +43,7 @@ export function createApiRouter(deps: ApiDeps, startedAt = Date.now()): Router {
   const router = express.Router({ strict: false, caseSensitive: true });
   healthRoutes(router, deps, startedAt);
   // before the /:id routes, which would take `wait` for an id
-  waitRoutes(router, deps, new WaitHub(deps));
+  waitRoutes(router, deps, deps.waits ?? new WaitHub(deps));
   sessionRoutes(router, deps);
   messageRoutes(router, deps);
   profileRoutes(router, deps);

@@ -28,12 +28,19 @@ export class WaitHub {
   private readonly sessionWaiters = new Set<Waiter<SessionFilter, SessionRecord>>();
   private unsubscribeMessages: (() => void) | undefined;
   private unsubscribeSessions: (() => void) | undefined;
+  private readonly sizeWatchers: Array<{ n: number; resolve: () => void }> = [];
 
   constructor(private readonly deps: { store: Store; bus: EventBus }) {}
 
   /** How many requests are waiting right now (tests check that cancelled ones are gone). */
   get size(): number {
     return this.messageWaiters.size + this.sessionWaiters.size;
+  }
+
+  /** Resolves when exactly `n` requests are waiting (lets a test line up concurrent waits without polling). */
+  whenSize(n: number): Promise<void> {
+    if (this.size === n) return Promise.resolve();
+    return new Promise((resolve) => this.sizeWatchers.push({ n, resolve }));
   }
 
   /** Newest stored message matching `filter`, or the first one stored within `timeoutMs`. */
@@ -79,11 +86,23 @@ export class WaitHub {
         if (!set.delete(waiter)) return;
         clearTimeout(waiter.timer);
         this.releaseSubscriptions();
+        this.notifySize();
         resolveResult(record);
       },
     };
     set.add(waiter);
+    this.notifySize();
     return { result, cancel: () => waiter.resolve(undefined) };
+  }
+
+  private notifySize(): void {
+    for (let i = this.sizeWatchers.length - 1; i >= 0; i--) {
+      const w = this.sizeWatchers[i]!;
+      if (w.n === this.size) {
+        this.sizeWatchers.splice(i, 1);
+        w.resolve();
+      }
+    }
   }
 
   /** Without waiters, nothing listens on the bus. */
