@@ -9,6 +9,7 @@ import { isHostAllowed } from './host-check.js';
 import { openApiDocument } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { listenerRoutes } from './routes/listeners.js';
+import { createMailhogRouter, MAILHOG_PREFIX } from './routes/mailhog.js';
 import { messageRoutes } from './routes/messages.js';
 import { profileRoutes } from './routes/profiles.js';
 import { scenarioRoutes } from './routes/scenarios.js';
@@ -73,6 +74,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
   // POST /scenarios takes JSON; a malformed body anywhere is a clean 400
   app.use('/api', noStore, express.json({ limit: '1mb' }));
   app.use(API_PREFIX, createApiRouter(deps));
+  app.use(MAILHOG_PREFIX, createMailhogRouter(deps));
   app.use('/api', apiNotFound);
 
   if (opts.staticDir) {

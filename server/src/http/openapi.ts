@@ -353,6 +353,34 @@ export function openApiDocument(version: string) {
           responses: { '204': { description: 'Deleted.' }, ...errorResponses(404) },
         },
       },
+      '/api/v2/messages': {
+        get: {
+          operationId: 'mailhogMessages',
+          summary: 'MailHog-compatible: accepted messages in MailHog’s JSON shape, newest first',
+          description:
+            'For suites written against MailHog (e.g. the `mailhog` npm client): `{total, count, start, items}`, each item with ' +
+            '`ID`, `From`, `To`, `Content.Headers` (canonical names), `Content.Body` (as received), `MIME.Parts`, `Created` and `Raw`. ' +
+            'Delete with `DELETE /api/v1/messages` and `DELETE /api/v1/messages/{id}`, as with MailHog.',
+          parameters: [
+            queryParam('start', 'Messages to skip.', { type: 'integer', minimum: 0, default: 0 }),
+            queryParam('limit', `Messages per page (1..${MAX_LIMIT}).`, { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+          ],
+          responses: { '200': { description: 'A page of messages.', content: json(ref('MailhogPage')) }, ...errorResponses(400) },
+        },
+      },
+      '/api/v2/search': {
+        get: {
+          operationId: 'mailhogSearch',
+          summary: 'MailHog-compatible search: by sender, recipient or text',
+          parameters: [
+            { name: 'kind', in: 'query', required: true, schema: { type: 'string', enum: ['from', 'to', 'containing'] }, description: '`from`: MAIL FROM or From; `to`: RCPT TO, To or Cc; `containing`: from, to, subject or text body.' },
+            { name: 'query', in: 'query', required: true, schema: str, description: 'Case-insensitive substring.' },
+            queryParam('start', 'Messages to skip.', { type: 'integer', minimum: 0, default: 0 }),
+            queryParam('limit', `Messages per page (1..${MAX_LIMIT}).`, { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+          ],
+          responses: { '200': { description: 'A page of messages.', content: json(ref('MailhogPage')) }, ...errorResponses(400) },
+        },
+      },
       '/api/v1/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -669,6 +697,39 @@ export function openApiDocument(version: string) {
               type: 'array',
               description: 'The latest 100 firings, oldest first.',
               items: { type: 'object', required: ['at', 'sessionId', 'phase'], properties: { at: epochMs, sessionId: str, phase: str } },
+            },
+          },
+        },
+        MailhogPage: {
+          type: 'object',
+          required: ['total', 'count', 'start', 'items'],
+          properties: {
+            total: int,
+            count: int,
+            start: int,
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['ID', 'From', 'To', 'Content', 'Created', 'MIME', 'Raw'],
+                properties: {
+                  ID: str,
+                  From: { type: 'object', properties: { Relays: {}, Mailbox: str, Domain: str, Params: str } },
+                  To: { type: 'array', items: { type: 'object', properties: { Relays: {}, Mailbox: str, Domain: str, Params: str } } },
+                  Content: {
+                    type: 'object',
+                    properties: {
+                      Headers: { type: 'object', additionalProperties: { type: 'array', items: str } },
+                      Body: str,
+                      Size: int,
+                      MIME: {},
+                    },
+                  },
+                  Created: { type: 'string', format: 'date-time' },
+                  MIME: { description: '`{Parts: Content[]}` for a multipart message, else null.' },
+                  Raw: { type: 'object', properties: { From: str, To: { type: 'array', items: str }, Data: str, Helo: str } },
+                },
+              },
             },
           },
         },
