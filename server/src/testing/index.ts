@@ -3,7 +3,7 @@
  * wait for mail with a typed client, inject failures with scenarios. The Playwright fixture
  * is `smtp-bouncer/playwright` (playwright.ts).
  */
-export { startBouncer, type Endpoint, type ListenerEndpoint, type RunningBouncer, type StartOptions } from './start.js';
+export { attachBouncer, startBouncer, type BouncerEndpoints, type Endpoint, type ListenerEndpoint, type RunningBouncer, type StartOptions } from './start.js';
 export {
   BouncerApiError,
   BouncerClient,

@@ -15,18 +15,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect as baseExpect, test as base } from '@playwright/test';
-import type { SessionRecord, SessionSummary } from '../store/types.js';
 import { BouncerClient, WaitTimeoutError } from './client.js';
 import type { MessageQuery } from './filters.js';
-import { startBouncer, type Endpoint, type ListenerEndpoint, type StartOptions } from './start.js';
-
-/** The Bouncer a worker uses: its own, or the one at BOUNCER_URL. */
-export interface WorkerBouncer {
-  url: string;
-  smtp: Endpoint;
-  submission: Endpoint | undefined;
-  listeners: Record<string, ListenerEndpoint>;
-}
+import { describeRejections, matchesReply, parseExpectedReply, rejectionsOf, type SessionLike } from './rejections.js';
+import { attachBouncer, startBouncer, type BouncerEndpoints, type Endpoint, type ListenerEndpoint, type StartOptions } from './start.js';
 
 /** The `bouncer` fixture: a client scoped to the test's tag, plus where to send mail. */
 export class BouncerFixture extends BouncerClient {
@@ -36,7 +28,7 @@ export class BouncerFixture extends BouncerClient {
   readonly endpoints: Record<string, ListenerEndpoint>;
   declare readonly tag: string;
 
-  constructor(server: WorkerBouncer, tag: string) {
+  constructor(server: BouncerEndpoints, tag: string) {
     super(server.url, { tag });
     this.smtp = server.smtp;
     this.submission = server.submission;
@@ -44,37 +36,23 @@ export class BouncerFixture extends BouncerClient {
   }
 }
 
-/** Asks a running Bouncer where its listeners are; a wildcard bind address means "the URL's host". */
-export async function attach(url: string): Promise<WorkerBouncer> {
-  const client = new BouncerClient(url);
-  const hostOfUrl = new URL(client.url).hostname.replace(/^\[|\]$/g, '');
-  const listeners: Record<string, ListenerEndpoint> = Object.fromEntries(
-    (await client.listeners()).map((l) => [
-      l.name,
-      { host: l.host === '0.0.0.0' || l.host === '::' ? hostOfUrl : l.host, port: l.port, profile: l.profile, tls: l.tls },
-    ]),
-  );
-  const endpoint = (l: ListenerEndpoint | undefined) => (l ? { host: l.host, port: l.port } : undefined);
-  return {
-    url: client.url,
-    smtp: endpoint(listeners.smtp ?? Object.values(listeners)[0])!,
-    submission: endpoint(listeners.submission),
-    listeners,
-  };
-}
-
 /** A fresh tag per test: worker index plus randomness (retries and repeats never collide). */
 export function testTag(workerIndex: number): string {
   return `t${workerIndex}-${randomBytes(5).toString('hex')}`;
 }
 
-export const test = base.extend<{ bouncer: BouncerFixture }, { bouncerOptions: StartOptions; bouncerServer: WorkerBouncer }>({
+/** Worker options: `use: { bouncerOptions: { profile: 'permissive' } }` in playwright.config.ts. */
+export interface BouncerWorkerOptions {
+  bouncerOptions: StartOptions;
+}
+
+export const test = base.extend<{ bouncer: BouncerFixture }, BouncerWorkerOptions & { bouncerServer: BouncerEndpoints }>({
   bouncerOptions: [{}, { scope: 'worker', option: true }],
   bouncerServer: [
     async ({ bouncerOptions }, use) => {
       const url = process.env.BOUNCER_URL;
       if (url) {
-        await use(await attach(url));
+        await use(await attachBouncer(url));
         return;
       }
       const running = await startBouncer(bouncerOptions);
@@ -89,32 +67,10 @@ export const test = base.extend<{ bouncer: BouncerFixture }, { bouncerOptions: S
   bouncer: async ({ bouncerServer }, use, testInfo) => {
     const fixture = new BouncerFixture(bouncerServer, testTag(testInfo.workerIndex));
     await use(fixture);
+    // automatic cleanup: the test's scenarios never outlive it
     await fixture.deleteScenarios();
   },
 });
-
-type SessionLike = SessionRecord | SessionSummary;
-
-/** `550 5.7.25 some text` → code, enhanced code, text (each part optional after the code). */
-export function parseExpectedReply(expected: string): { code: number; enhanced?: string; text?: string } {
-  const m = /^\s*([2-5]\d\d)(?:[ -]+([245]\.\d{1,3}\.\d{1,3}))?(?:\s+(.*\S))?\s*$/.exec(expected);
-  if (!m) throw new Error(`toBeRejectedWith: expected a reply like "550 5.7.25" (code, optional enhanced code and text), got ${JSON.stringify(expected)}`);
-  return { code: Number(m[1]), enhanced: m[2], text: m[3] };
-}
-
-/** The rejections of a session: every rejecting decision with a reply, else the summary's last rejection. */
-export function rejectionsOf(session: SessionLike): Array<{ code: number; enhanced?: string; text: string; ruleId: string }> {
-  const decisions = 'decisions' in session ? session.decisions : undefined;
-  if (decisions) {
-    return decisions
-      .filter((d) => d.verdict === 'reject' && d.reply)
-      .map((d) => ({ code: d.reply!.code, enhanced: d.reply!.enhanced, text: d.reply!.lines.join(' '), ruleId: d.ruleId }));
-  }
-  const r = session.rejection;
-  return r ? [{ code: r.code, enhanced: r.enhanced, text: '', ruleId: r.ruleId }] : [];
-}
-
-const describeReply = (r: { code: number; enhanced?: string; ruleId: string }) => `${r.code}${r.enhanced ? ` ${r.enhanced}` : ''} (${r.ruleId})`;
 
 export const expect = baseExpect.extend({
   /**
@@ -160,10 +116,8 @@ export const expect = baseExpect.extend({
     const session = await received;
     const want = parseExpectedReply(expected);
     const rejections = rejectionsOf(session);
-    const pass = rejections.some(
-      (r) => r.code === want.code && (want.enhanced === undefined || r.enhanced === want.enhanced) && (want.text === undefined || r.text.includes(want.text)),
-    );
-    const got = rejections.length ? rejections.map(describeReply).join(', ') : 'none';
+    const pass = rejections.some((r) => matchesReply(r, want));
+    const got = describeRejections(rejections);
     return {
       name,
       pass,

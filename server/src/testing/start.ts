@@ -3,6 +3,7 @@
  * call is its own server (ports, store, bus, scenarios), so many can run in one process.
  */
 import type { BouncerConfigInput } from '../config/schema.js';
+import type { ListenerInfo } from '../http/deps.js';
 import { startBouncer as startServer, type Bouncer } from '../main.js';
 import { BouncerClient } from './client.js';
 
@@ -28,7 +29,8 @@ export interface StartOptions {
   config?: BouncerConfigInput;
 }
 
-export interface RunningBouncer {
+/** Where a Bouncer is: its API and its SMTP listeners. */
+export interface BouncerEndpoints {
   /** The `smtp` listener (or the first one, with a custom `listeners` list). */
   smtp: Endpoint;
   /** The `submission` listener, when there is one. */
@@ -38,6 +40,9 @@ export interface RunningBouncer {
   /** The HTTP API's base URL (`http://127.0.0.1:<port>`). */
   url: string;
   client: BouncerClient;
+}
+
+export interface RunningBouncer extends BouncerEndpoints {
   /** The server itself (store, bus, scenarios, engines), for tests that need more. */
   server: Bouncer;
   stop(): Promise<void>;
@@ -56,18 +61,35 @@ export async function startBouncer(options: StartOptions = {}): Promise<RunningB
     ...options.config,
   };
   const server = await startServer(config);
+  let stopping: Promise<void> | undefined;
+  return {
+    ...endpoints(server.http.url, server.listeners),
+    server,
+    stop: () => (stopping ??= server.stop()),
+  };
+}
+
+/**
+ * A Bouncer that is already running (another process, a container): asks its API where the
+ * listeners are. A wildcard bind address (0.0.0.0, ::) means "the host of the URL".
+ */
+export async function attachBouncer(url: string): Promise<BouncerEndpoints> {
+  const client = new BouncerClient(url);
+  const urlHost = new URL(client.url).hostname.replace(/^\[|\]$/g, '');
+  const listeners = (await client.listeners()).map((l) => ({ ...l, host: l.host === '0.0.0.0' || l.host === '::' ? urlHost : l.host }));
+  return endpoints(client.url, listeners);
+}
+
+function endpoints(url: string, list: ListenerInfo[]): BouncerEndpoints {
   const listeners: Record<string, ListenerEndpoint> = Object.fromEntries(
-    server.listeners.map((l) => [l.name, { host: l.host, port: l.port, profile: l.profile, tls: l.tls }]),
+    list.map((l) => [l.name, { host: l.host, port: l.port, profile: l.profile, tls: l.tls }]),
   );
   const endpoint = (l: ListenerEndpoint | undefined): Endpoint | undefined => (l ? { host: l.host, port: l.port } : undefined);
-  let stopping: Promise<void> | undefined;
   return {
     smtp: endpoint(listeners.smtp ?? Object.values(listeners)[0])!,
     submission: endpoint(listeners.submission),
     listeners,
-    url: server.http.url,
-    client: new BouncerClient(server.http.url),
-    server,
-    stop: () => (stopping ??= server.stop()),
+    url,
+    client: new BouncerClient(url),
   };
 }

@@ -3,11 +3,13 @@
  * the package entry points (package.json `exports` → compiled files of the kit's sources).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as kit from '../../src/testing/index.js';
 import { describeFilter, filterParams } from '../../src/testing/filters.js';
-import { startBouncer, type RunningBouncer } from '../../src/testing/start.js';
+import { attachBouncer, startBouncer, type RunningBouncer } from '../../src/testing/start.js';
 import { PACKAGE_ROOT } from '../../src/util/paths.js';
 import { send } from './helpers.js';
 
@@ -66,6 +68,42 @@ describe('BouncerClient', () => {
   });
 });
 
+describe('attachBouncer', () => {
+  it('finds the listeners of a running Bouncer through its API', async () => {
+    const running = await startBouncer();
+    try {
+      const attached = await attachBouncer(`${running.url}/`);
+      expect(attached.url).toBe(running.url);
+      expect(attached.smtp).toEqual(running.smtp);
+      expect(attached.submission).toEqual(running.submission);
+      expect(attached.listeners).toEqual(running.listeners);
+      expect((await send(attached.smtp, { to: 'attached@example.com' })).ok).toBe(true);
+      expect((await attached.client.messages({ to: 'attached@' })).total).toBe(1);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('reads a wildcard bind address (a container) as the host of the URL', async () => {
+    // a stand-in API on loopback that reports listeners bound to every interface
+    const server = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify([
+        { name: 'mx', host: '0.0.0.0', port: 2525, tls: 'none', profile: 'gmail-mx' },
+        { name: 'submission', host: '::', port: 2587, tls: 'starttls', profile: 'gmail-submission' },
+      ]));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const attached = await attachBouncer(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      expect(attached.smtp).toEqual({ host: '127.0.0.1', port: 2525 });
+      expect(attached.submission).toEqual({ host: '127.0.0.1', port: 2587 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('package entry points', () => {
   const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
     exports: Record<string, { types: string; default: string } | string>;
@@ -82,6 +120,6 @@ describe('package entry points', () => {
   });
 
   it('the main entry exports the kit', () => {
-    expect(Object.keys(kit).sort()).toEqual(['BouncerApiError', 'BouncerClient', 'DEFAULT_WAIT_TIMEOUT', 'MAX_WAIT_TIMEOUT', 'WaitTimeoutError', 'startBouncer']);
+    expect(Object.keys(kit).sort()).toEqual(['BouncerApiError', 'BouncerClient', 'DEFAULT_WAIT_TIMEOUT', 'MAX_WAIT_TIMEOUT', 'WaitTimeoutError', 'attachBouncer', 'startBouncer']);
   });
 });
