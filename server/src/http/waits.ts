@@ -22,6 +22,15 @@ export interface Wait<R> {
 }
 
 export const MAX_WAIT_MS = 300_000;
+/** Held requests at once; beyond it a wait is refused rather than piling up. */
+export const MAX_WAITERS = 10_000;
+
+export class TooManyWaitsError extends Error {
+  constructor() {
+    super(`${MAX_WAITERS} requests are already waiting; try again when some have finished`);
+    this.name = 'TooManyWaitsError';
+  }
+}
 
 export class WaitHub {
   private readonly messageWaiters = new Set<Waiter<MessageFilter, MessageRecord>>();
@@ -48,13 +57,17 @@ export class WaitHub {
     const existing = this.deps.store.listMessages({ ...filter, limit: 1, offset: 0 }).items[0];
     const record = existing && this.deps.store.getMessage(existing.id);
     if (record) return settled(record);
-    this.unsubscribeMessages ??= this.deps.bus.subscribe('message.stored', ({ message }) => {
-      const full = this.deps.store.getMessage(message.id);
-      if (!full) return;
-      const search = messageSearchFields(full);
-      for (const w of this.messageWaiters) if (messageMatches(full, search, w.filter)) w.resolve(full);
-    });
-    return this.add(this.messageWaiters, filter, timeoutMs);
+    const waiting = this.add(this.messageWaiters, filter, timeoutMs);
+    this.unsubscribeMessages ??= this.deps.bus.subscribe('message.stored', ({ message }) =>
+      // a subscriber runs inside the SMTP session's publish: it must never throw into it
+      this.guard(() => {
+        const full = this.deps.store.getMessage(message.id);
+        if (!full) return;
+        const search = messageSearchFields(full);
+        for (const w of this.messageWaiters) if (messageMatches(full, search, w.filter)) w.resolve(full);
+      }),
+    );
+    return waiting;
   }
 
   /** Newest finished session matching `filter`, or the first one to end within `timeoutMs`. */
@@ -63,12 +76,15 @@ export class WaitHub {
     const existing = this.deps.store.listSessions({ ...finished, limit: 1, offset: 0 }).items[0];
     const record = existing && this.deps.store.getSession(existing.id);
     if (record) return settled(record);
-    this.unsubscribeSessions ??= this.deps.bus.subscribe('session.closed', ({ session }) => {
-      // the recorder stored the final record before announcing it
-      const full = this.deps.store.getSession(session.id) ?? { ...session, lines: [], decisions: [] };
-      for (const w of this.sessionWaiters) if (sessionMatches(full, { ...w.filter, finished: true })) w.resolve(full);
-    });
-    return this.add(this.sessionWaiters, filter, timeoutMs);
+    const waiting = this.add(this.sessionWaiters, filter, timeoutMs);
+    this.unsubscribeSessions ??= this.deps.bus.subscribe('session.closed', ({ session }) =>
+      this.guard(() => {
+        // the recorder stored the final record before announcing it
+        const full = this.deps.store.getSession(session.id) ?? { ...session, lines: [], decisions: [] };
+        for (const w of this.sessionWaiters) if (sessionMatches(full, { ...w.filter, finished: true })) w.resolve(full);
+      }),
+    );
+    return waiting;
   }
 
   /** Releases every waiter (server shutdown). */
@@ -76,7 +92,16 @@ export class WaitHub {
     for (const w of [...this.messageWaiters, ...this.sessionWaiters]) w.resolve(undefined);
   }
 
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // the store is closing (shutdown): the waits end by timeout or by the connection closing
+    }
+  }
+
   private add<F, R>(set: Set<Waiter<F, R>>, filter: F, timeoutMs: number): Wait<R> {
+    if (this.size >= MAX_WAITERS) throw new TooManyWaitsError();
     let resolveResult!: (r: R | undefined) => void;
     const result = new Promise<R | undefined>((resolve) => (resolveResult = resolve));
     const waiter: Waiter<F, R> = {

@@ -5,8 +5,8 @@
 import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import { parseOr400 } from '../errors.js';
-import { MAX_WAIT_MS, type Wait, type WaitHub } from '../waits.js';
+import { badRequest, parseOr400 } from '../errors.js';
+import { MAX_WAIT_MS, TooManyWaitsError, type Wait, type WaitHub } from '../waits.js';
 import { messageQuerySchema, sessionQuerySchema, toMessageFilter, toSessionFilter } from './filters.js';
 
 export const DEFAULT_WAIT_MS = 10_000;
@@ -31,15 +31,24 @@ function answer<R>(res: Response, wait: Wait<R>, what: string, timeoutMs: number
   });
 }
 
+function start<R>(begin: () => Wait<R>): Wait<R> {
+  try {
+    return begin();
+  } catch (err) {
+    if (err instanceof TooManyWaitsError) throw badRequest(err.message);
+    throw err;
+  }
+}
+
 export function waitRoutes(router: Router, _deps: ApiDeps, waits: WaitHub): void {
   router.get('/messages/wait', (req, res) => {
     const q = parseOr400(messageWaitQuery, req.query, 'query');
     const filter = toMessageFilter({ ...q, limit: 1, offset: 0 });
-    answer(res, waits.waitForMessage(filter, q.timeout), 'message', q.timeout);
+    answer(res, start(() => waits.waitForMessage(filter, q.timeout)), 'message', q.timeout);
   });
 
   router.get('/sessions/wait', (req, res) => {
     const q = parseOr400(sessionWaitQuery, req.query, 'query');
-    answer(res, waits.waitForSession(toSessionFilter({ ...q, limit: 1, offset: 0 }), q.timeout), 'session', q.timeout);
+    answer(res, start(() => waits.waitForSession(toSessionFilter({ ...q, limit: 1, offset: 0 }), q.timeout)), 'session', q.timeout);
   });
 }
