@@ -106,6 +106,16 @@ describe('parsing', () => {
       ],
     ],
     [
+      'schema problems and combination problems together',
+      { match: { rcpt: '*@x', nth: 'two' }, action: { phase: 'mail', rule: 'rcpt.nope', reply: { code: 200 } } },
+      [
+        'match.nth: Invalid input: expected number, received string',
+        'action.reply.code: scenarios inject failures: the code is 4xx or 5xx',
+        'action.rule: no profile has a rule "rcpt.nope"',
+        'match.rcpt: recipients are known from the rcpt phase on, but action.phase is mail',
+      ],
+    ],
+    [
       'schema problems are all listed',
       { match: { nth: 0, extra: 1 }, action: { phase: 'later', reply: { code: 250, enhanced: '2.0.0', text: [] } }, times: -1 },
       [
@@ -268,6 +278,18 @@ describe('matching and firing', () => {
     create({ action: { phase: 'helo', delayMs: 300 } });
     const v = await engine.evaluate('helo', makeContext({ helo: { verb: 'EHLO', name: 'localhost' } }));
     expect(v).toMatchObject({ kind: 'reject', decision: { ruleId: 'helo.non-fqdn' }, effects: { delayMs: 300 } });
+  });
+
+  it('a replying scenario decides before the profile’s rules; once exhausted the rules decide again', async () => {
+    const s = create({ action: { phase: 'helo', reply: { code: 421, enhanced: '4.7.0', text: 'Busy {hostname}', close: true } } });
+    const localhost = makeContext({ helo: { verb: 'EHLO', name: 'localhost' } });
+    expect(await engine.evaluate('helo', localhost)).toMatchObject({
+      kind: 'reject',
+      reply: { code: 421, enhanced: '4.7.0', lines: ['Busy mx.google.com'], close: true },
+      decision: { ruleId: 'scenario.reply', scenarioId: s.id },
+    });
+    expect(await engine.evaluate('helo', localhost)).toMatchObject({ kind: 'reject', decision: { ruleId: 'helo.non-fqdn' } });
+    expect((await engine.evaluate('helo', localhost)) as { decision: { scenarioId?: string } }).not.toHaveProperty('decision.scenarioId');
   });
 
   it('drop without a reply, and close after the reply', () => {

@@ -146,65 +146,19 @@ export interface ParsedScenario {
  */
 export function parseScenario(input: unknown, rules: (id: string) => KnownRule | undefined): ParsedScenario {
   const parsed = scenarioInputSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ScenarioError(
-      parsed.error.issues.map((issue) => {
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
         const where = issue.path.map(String).join('.');
         return where ? `${where}: ${issue.message}` : issue.message;
-      }),
-    );
-  }
-  const spec = parsed.data;
-  const problems: string[] = [];
-  const { action, match } = spec;
+      });
+  // the combinations are checked on every field that is valid by itself, also when others are
+  // not, so that one answer lists every problem
+  const checked = checkCombinations(input, rules);
+  problems.push(...checked.problems);
+  if (!parsed.success || problems.length > 0) throw new ScenarioError(problems);
 
-  const known = action.rule !== undefined ? rules(action.rule) : undefined;
-  if (action.rule !== undefined && !known) problems.push(`action.rule: no profile has a rule "${action.rule}"`);
-  let phase = action.phase;
-  if (phase === undefined) {
-    if (known && known.phase !== 'command') phase = known.phase;
-    else if (known) problems.push(`action.phase: rule "${action.rule}" runs before every command; say at which phase to fire it`);
-    else if (action.rule === undefined) problems.push('action.phase: required (connect, helo, starttls, auth, mail, rcpt, data or message) unless action.rule names a profile rule');
-  }
-  if (action.reply === undefined && action.rule === undefined && action.delayMs === undefined && action.drop === undefined) {
-    problems.push('action: give at least one of reply, rule, delayMs or drop');
-  }
-  if (action.reply !== undefined && action.rule === undefined) {
-    if (action.reply.code === undefined) problems.push('action.reply.code: required unless action.rule gives the reply');
-    if (action.reply.text === undefined) problems.push('action.reply.text: required unless action.rule gives the reply');
-  }
-  if (action.drop === 'no-reply' && (action.reply !== undefined || action.rule !== undefined)) {
-    problems.push('action.drop: "no-reply" closes the connection without answering, so it cannot come with a reply or rule (use reply.close or drop "after-reply")');
-  }
-  if (phase !== undefined) {
-    if (match.rcpt !== undefined && !RECIPIENT_PHASES.includes(phase)) {
-      problems.push(`match.rcpt: recipients are known from the rcpt phase on, but action.phase is ${phase}`);
-    }
-    if (match.mailFrom !== undefined && !SENDER_PHASES.includes(phase)) {
-      problems.push(`match.mailFrom: the sender is known from the mail phase on, but action.phase is ${phase}`);
-    }
-    if (match.nth !== undefined && !SENDER_PHASES.includes(phase)) {
-      problems.push(`match.nth: counts messages (MAIL transactions), so action.phase must be mail, rcpt, data or message, not ${phase}`);
-    }
-  }
-  let tag: string | undefined;
-  if (match.tag !== undefined) {
-    tag = normalizeTag(match.tag);
-    if (!tag) problems.push('match.tag: a tag is 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit');
-  }
-  const compiled: { rcpt?: RegExp; mailFrom?: RegExp } = {};
-  for (const key of ['rcpt', 'mailFrom'] as const) {
-    const text = match[key];
-    if (text === undefined) continue;
-    try {
-      compiled[key] = compilePattern(text);
-    } catch (err) {
-      if (!(err instanceof PatternError)) throw err;
-      problems.push(`match.${key}: ${err.message}`);
-    }
-  }
-  if (problems.length > 0) throw new ScenarioError(problems);
-
+  const { action, match, ...spec } = parsed.data;
   const reply = action.reply
     ? {
         ...action.reply,
@@ -213,9 +167,9 @@ export function parseScenario(input: unknown, rules: (id: string) => KnownRule |
     : undefined;
   return {
     name: spec.name,
-    match: { ...match, tag },
+    match: { ...match, tag: checked.tag },
     action: {
-      phase: phase!,
+      phase: checked.phase!,
       rule: action.rule,
       reply: reply && stripUndefined(reply),
       delayMs: action.delayMs,
@@ -223,8 +177,85 @@ export function parseScenario(input: unknown, rules: (id: string) => KnownRule |
     },
     times: spec.times ?? (spec.ttlMs !== undefined ? 'unlimited' : 1),
     ttlMs: spec.ttlMs,
-    ...compiled,
+    ...checked.compiled,
   };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The value when it is valid for its field's schema, else undefined (the schema reports it). */
+function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> | undefined {
+  if (value === undefined) return undefined;
+  const r = schema.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
+interface Checked {
+  problems: string[];
+  phase?: ScenarioPhase;
+  tag?: string;
+  compiled: { rcpt?: RegExp; mailFrom?: RegExp };
+}
+
+/** What the schema cannot say: which fields go together, at which phase, and the patterns. */
+function checkCombinations(input: unknown, rules: (id: string) => KnownRule | undefined): Checked {
+  const problems: string[] = [];
+  const rawAction = isRecord(input) && isRecord(input.action) ? input.action : {};
+  const rawMatch = isRecord(input) && isRecord(input.match) ? input.match : {};
+  const actionShape = scenarioInputSchema.shape.action.shape;
+  const matchShape = scenarioInputSchema.shape.match.unwrap().shape;
+  const rule = valid(actionShape.rule, rawAction.rule);
+  const reply = valid(actionShape.reply, rawAction.reply);
+  const has = (key: string) => rawAction[key] !== undefined;
+
+  const known = rule !== undefined ? rules(rule) : undefined;
+  if (rule !== undefined && !known) problems.push(`action.rule: no profile has a rule "${rule}"`);
+  const actionGiven = isRecord(input) && isRecord(input.action);
+  let phase = valid(actionShape.phase, rawAction.phase);
+  if (actionGiven && !has('phase')) {
+    if (known && known.phase !== 'command') phase = known.phase;
+    else if (known) problems.push(`action.phase: rule "${rule}" runs before every command; say at which phase to fire it`);
+    else if (!has('rule')) problems.push('action.phase: required (connect, helo, starttls, auth, mail, rcpt, data or message) unless action.rule names a profile rule');
+  }
+  if (actionGiven && !has('reply') && !has('rule') && !has('delayMs') && !has('drop')) {
+    problems.push('action: give at least one of reply, rule, delayMs or drop');
+  }
+  if (reply !== undefined && !has('rule')) {
+    if (reply.code === undefined) problems.push('action.reply.code: required unless action.rule gives the reply');
+    if (reply.text === undefined) problems.push('action.reply.text: required unless action.rule gives the reply');
+  }
+  if (rawAction.drop === 'no-reply' && (has('reply') || has('rule'))) {
+    problems.push('action.drop: "no-reply" closes the connection without answering, so it cannot come with a reply or rule (use reply.close or drop "after-reply")');
+  }
+  if (phase !== undefined) {
+    if (rawMatch.rcpt !== undefined && !RECIPIENT_PHASES.includes(phase)) {
+      problems.push(`match.rcpt: recipients are known from the rcpt phase on, but action.phase is ${phase}`);
+    }
+    if (rawMatch.mailFrom !== undefined && !SENDER_PHASES.includes(phase)) {
+      problems.push(`match.mailFrom: the sender is known from the mail phase on, but action.phase is ${phase}`);
+    }
+    if (rawMatch.nth !== undefined && !SENDER_PHASES.includes(phase)) {
+      problems.push(`match.nth: counts messages (MAIL transactions), so action.phase must be mail, rcpt, data or message, not ${phase}`);
+    }
+  }
+  let tag: string | undefined;
+  const rawTag = valid(matchShape.tag, rawMatch.tag);
+  if (rawTag !== undefined) {
+    tag = normalizeTag(rawTag);
+    if (!tag) problems.push('match.tag: a tag is 1-64 characters: letters, digits, ".", "_" and "-", starting with a letter or digit');
+  }
+  const compiled: { rcpt?: RegExp; mailFrom?: RegExp } = {};
+  for (const key of ['rcpt', 'mailFrom'] as const) {
+    const text = valid(matchShape[key], rawMatch[key]);
+    if (text === undefined) continue;
+    try {
+      compiled[key] = compilePattern(text);
+    } catch (err) {
+      if (!(err instanceof PatternError)) throw err;
+      problems.push(`match.${key}: ${err.message}`);
+    }
+  }
+  return { problems, phase, tag, compiled };
 }
 
 function stripUndefined<T extends object>(value: T): T {
