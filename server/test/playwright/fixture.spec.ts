@@ -9,6 +9,13 @@ import { send } from '../kit/helpers.js';
 /** A matcher's message without its colours. */
 const plain = (err: unknown) => (err as Error).message.replace(/\u001b\[[0-9;]*m/g, '');
 
+test('the workers attach to the Bouncer at BOUNCER_URL', async ({ bouncer }) => {
+  expect(process.env.BOUNCER_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(bouncer.url).toBe(process.env.BOUNCER_URL);
+  const listeners = await bouncer.listeners();
+  expect(bouncer.smtp).toEqual({ host: '127.0.0.1', port: listeners.find((l) => l.name === 'smtp')!.port });
+});
+
 test('each test gets its own tag and a client scoped to it', async ({ bouncer }, testInfo) => {
   expect(bouncer.tag).toMatch(new RegExp(`^t${testInfo.workerIndex}-[0-9a-f]{10}$`));
   expect(bouncer.address('ada')).toBe(`ada+${bouncer.tag}@example.com`);
