@@ -12,9 +12,11 @@ import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
 import { EventBus } from './events/bus.js';
 import type { ListenerInfo } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
+import { WaitHub } from './http/waits.js';
 import { PolicyEngine } from './policy/engine.js';
 import { loadProfiles, ProfileError, type Profile } from './policy/profile.js';
 import { CHECKS } from './policy/rules/index.js';
+import { ScenarioRegistry } from './scenarios/registry.js';
 import { startListener, type RunningListener } from './smtp/listener.js';
 import { LiveSessionRegistry } from './smtp/session-recorder.js';
 import { openStore } from './store/open.js';
@@ -32,6 +34,10 @@ export interface Bouncer {
   profiles: Map<string, Profile>;
   engines: Map<string, PolicyEngine>;
   live: LiveSessionRegistry;
+  /** Failure injection for tests (POST /api/v1/scenarios), consulted by every engine. */
+  scenarios: ScenarioRegistry;
+  /** Held `/messages/wait` and `/sessions/wait` requests. */
+  waits: WaitHub;
   log: Logger;
   stop(): Promise<void>;
 }
@@ -86,9 +92,11 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     .filter((p): p is string => !!p);
   if (missing.length) throw new ConfigError(missing);
 
-  const engines = new Map([...profiles].map(([name, p]) => [name, new PolicyEngine(p)]));
   const store = openStore({ kind: config.store.kind, path: config.store.path });
   const bus = new EventBus();
+  const scenarios = new ScenarioRegistry({ profiles: () => profiles.values(), bus });
+  const engines = new Map([...profiles].map(([name, p]) => [name, new PolicyEngine(p, CHECKS, { scenarios })]));
+  const waits = new WaitHub({ store, bus });
   const live = new LiveSessionRegistry();
   const dns = buildDnsWorld(config);
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
@@ -112,7 +120,9 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const stop = async () => {
     clearInterval(pruneTimer);
     await Promise.all(running.map((l) => l.close()));
+    waits.close();
     await http?.close();
+    scenarios.close();
     store.close();
   };
 
@@ -146,6 +156,8 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         live,
         profiles: () => [...profiles.values()],
         listeners: () => running.map((r) => r.info),
+        scenarios,
+        waits,
         allowedOrigins: config.http.allowedOrigins,
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
@@ -166,6 +178,8 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     profiles,
     engines,
     live,
+    scenarios,
+    waits,
     log,
     stop,
   };

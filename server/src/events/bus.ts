@@ -35,6 +35,11 @@ export class EventBus {
     this.emitter.emit(name, payload);
   }
 
+  /** How many subscribers an event has (tests check that waits leave none behind). */
+  listenerCount(name: BusEventName): number {
+    return this.emitter.listenerCount(name);
+  }
+
   /** Returns the function that unsubscribes. */
   subscribe<K extends BusEventName>(name: K, listener: (payload: BusEvents[K]) => void): () => void {
     this.emitter.on(name, listener);

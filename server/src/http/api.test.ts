@@ -7,6 +7,7 @@ import { EVENTS_PATH } from '../ws/hub.js';
 import { API_PREFIX, createApiRouter } from './app.js';
 import type { ApiDeps, ListenerInfo, LiveSessions } from './deps.js';
 import { openApiDocument } from './openapi.js';
+import { createMailhogRouter, MAILHOG_PREFIX } from './routes/mailhog.js';
 import { sanitizeFilename } from './routes/messages.js';
 import { createHttpServer, formatUrl, type RunningHttpServer } from './server.js';
 
@@ -599,10 +600,13 @@ describe('OpenAPI document', () => {
       stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
     };
     const routes: string[] = [];
-    for (const layer of router.stack) {
-      if (!layer.route) continue;
-      const path = API_PREFIX + layer.route.path.replace(/:(\w+)/g, '{$1}');
-      for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${path}`);
+    const mailhog = createMailhogRouter(h) as unknown as typeof router;
+    for (const [prefix, r] of [[API_PREFIX, router], [MAILHOG_PREFIX, mailhog]] as const) {
+      for (const layer of r.stack) {
+        if (!layer.route) continue;
+        const path = prefix + layer.route.path.replace(/:(\w+)/g, '{$1}');
+        for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${path}`);
+      }
     }
     // the WebSocket is served by the hub on the same server, not by the router
     routes.push(`GET ${EVENTS_PATH}`);

@@ -9,9 +9,14 @@ import { isHostAllowed } from './host-check.js';
 import { openApiDocument } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { listenerRoutes } from './routes/listeners.js';
+import { createMailhogRouter, MAILHOG_PREFIX } from './routes/mailhog.js';
 import { messageRoutes } from './routes/messages.js';
 import { profileRoutes } from './routes/profiles.js';
+import { scenarioRoutes } from './routes/scenarios.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { waitRoutes } from './routes/waits.js';
+import { ScenarioRegistry } from '../scenarios/registry.js';
+import { WaitHub } from './waits.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -38,10 +43,13 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 export function createApiRouter(deps: ApiDeps, startedAt = Date.now()): Router {
   const router = express.Router({ strict: false, caseSensitive: true });
   healthRoutes(router, deps, startedAt);
+  // before the /:id routes, which would take `wait` for an id
+  waitRoutes(router, deps, deps.waits ?? new WaitHub(deps));
   sessionRoutes(router, deps);
   messageRoutes(router, deps);
   profileRoutes(router, deps);
   listenerRoutes(router, deps);
+  scenarioRoutes(router, deps.scenarios ?? new ScenarioRegistry({ profiles: deps.profiles }));
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.version));
   });
@@ -63,9 +71,10 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   };
-  // no route takes a body yet; parsing anyway turns a malformed one into a clean 400
+  // POST /scenarios takes JSON; a malformed body anywhere is a clean 400
   app.use('/api', noStore, express.json({ limit: '1mb' }));
   app.use(API_PREFIX, createApiRouter(deps));
+  app.use(MAILHOG_PREFIX, createMailhogRouter(deps));
   app.use('/api', apiNotFound);
 
   if (opts.staticDir) {

@@ -4,6 +4,8 @@
  */
 import type { EventBus } from '../events/bus.js';
 import type { Profile } from '../policy/profile.js';
+import type { ScenarioRegistry } from '../scenarios/registry.js';
+import type { WaitHub } from './waits.js';
 import type { SessionRecord, Store } from '../store/types.js';
 
 export interface ListenerInfo {
@@ -35,4 +37,8 @@ export interface ApiDeps {
    */
   allowedHosts?: string[];
   version: string;
+  /** The scenarios the engines consult; absent in API-only tests (a detached registry is used). */
+  scenarios?: ScenarioRegistry;
+  /** The held wait requests; created by the router when absent. */
+  waits?: WaitHub;
 }

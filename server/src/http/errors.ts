@@ -6,7 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
-export type ApiErrorId = 'not_found' | 'bad_request' | 'payload_too_large' | 'unsupported_media_type' | 'internal';
+export type ApiErrorId = 'not_found' | 'bad_request' | 'payload_too_large' | 'unsupported_media_type' | 'internal' | 'wait_timeout';
 
 export interface ApiErrorBody {
   error: ApiErrorId;

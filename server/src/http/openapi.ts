@@ -3,7 +3,11 @@
  * route the router serves is documented here and that nothing documented is missing.
  */
 import { PHASES } from '../policy/types.js';
+import { MAX_DELAY_MS, MAX_TIMES, SCENARIO_PHASES } from '../scenarios/spec.js';
+import { FILTER_PARAMETER_DOCS } from './routes/filters.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './routes/pagination.js';
+import { DEFAULT_WAIT_MS } from './routes/waits.js';
+import { MAX_WAIT_MS } from './waits.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -34,6 +38,41 @@ const page = (item: string) => ({
     total: { type: 'integer', minimum: 0, description: 'Matching rows in all, regardless of limit and offset.' },
   },
 });
+
+const messageFilterParams = [
+  queryParam('status', 'Only accepted or only rejected messages.', { type: 'string', enum: ['accepted', 'rejected'] }),
+  queryParam('from', 'Case-insensitive substring of MAIL FROM or a From address.'),
+  queryParam('to', 'Case-insensitive substring of an RCPT TO or a To/Cc address.'),
+  queryParam('subject', FILTER_PARAMETER_DOCS.subject),
+  queryParam('q', 'Case-insensitive text over from, to, subject and text body.'),
+  queryParam('session', 'Only messages of this session id.'),
+  queryParam('tag', FILTER_PARAMETER_DOCS.tag),
+  queryParam('since', FILTER_PARAMETER_DOCS.since),
+  queryParam('rule', 'Only messages rejected by this rule id.'),
+];
+const sessionFilterParams = [
+  queryParam('outcome', 'Only sessions with this outcome.', { type: 'string', enum: ['open', 'accepted', 'rejected', 'no-mail'] }),
+  queryParam('listener', 'Only sessions on this listener.'),
+  queryParam('q', 'Case-insensitive text over client address, EHLO name, subject and rule id.'),
+  queryParam('tag', FILTER_PARAMETER_DOCS.tag),
+  queryParam('since', FILTER_PARAMETER_DOCS.since),
+  queryParam('rule', 'Only sessions with a decision by this rule id (profile rule, built-in limit or `scenario.*`).'),
+  queryParam('scenario', 'Only sessions in which this scenario fired.'),
+  queryParam('from', 'Case-insensitive substring of a MAIL FROM address the session gave.'),
+  queryParam('to', 'Case-insensitive substring of a RCPT TO address the session gave (accepted or not).'),
+  queryParam('subject', FILTER_PARAMETER_DOCS.subject),
+];
+const waitTimeout = queryParam('timeout', `How long to hold the request, in milliseconds (default ${DEFAULT_WAIT_MS}, at most ${MAX_WAIT_MS}).`, {
+  type: 'integer',
+  minimum: 0,
+  maximum: MAX_WAIT_MS,
+  default: DEFAULT_WAIT_MS,
+});
+const waitTimeoutResponse = {
+  description: 'Nothing matched in time: `{"error":"wait_timeout"}`.',
+  content: json({ $ref: '#/components/schemas/Error' }),
+};
+const tagScope = (what: string) => queryParam('tag', `Only ${what} scoped to this tag (match.tag).`);
 
 const str = { type: 'string' };
 const int = { type: 'integer' };
@@ -102,14 +141,28 @@ export function openApiDocument(version: string) {
           operationId: 'listSessions',
           summary: 'SMTP sessions, newest first; open sessions come first',
           parameters: [
-            queryParam('outcome', 'Only sessions with this outcome.', { type: 'string', enum: ['open', 'accepted', 'rejected', 'no-mail'] }),
-            queryParam('listener', 'Only sessions on this listener.'),
-            queryParam('q', 'Case-insensitive text over client address, EHLO name, subject and rule id.'),
+            ...sessionFilterParams,
             { $ref: '#/components/parameters/limit' },
             { $ref: '#/components/parameters/offset' },
           ],
           responses: {
             '200': { description: 'A page of sessions.', content: json(page('SessionSummary')) },
+            ...errorResponses(400),
+          },
+        },
+      },
+      '/api/v1/sessions/wait': {
+        get: {
+          operationId: 'waitForSession',
+          summary: 'The newest ended session matching the filters, waiting for one if there is none yet',
+          description:
+            'Answers at once when an ended session already matches (use `since` to ignore older ones); otherwise holds the ' +
+            'request until a matching session ends, driven by the event bus (no polling). Sessions match when they end, ' +
+            'so a client that keeps its connection open is seen when it disconnects.',
+          parameters: [...sessionFilterParams, waitTimeout],
+          responses: {
+            '200': { description: 'The session.', content: json(ref('Session')) },
+            '408': waitTimeoutResponse,
             ...errorResponses(400),
           },
         },
@@ -130,12 +183,7 @@ export function openApiDocument(version: string) {
           operationId: 'listMessages',
           summary: 'Stored messages, newest first',
           parameters: [
-            queryParam('status', 'Only accepted or only rejected messages.', { type: 'string', enum: ['accepted', 'rejected'] }),
-            queryParam('from', 'Case-insensitive substring of MAIL FROM or a From address.'),
-            queryParam('to', 'Case-insensitive substring of an RCPT TO or a To/Cc address.'),
-            queryParam('subject', 'Case-insensitive substring of the subject.'),
-            queryParam('q', 'Case-insensitive text over from, to, subject and text body.'),
-            queryParam('session', 'Only messages of this session id.'),
+            ...messageFilterParams,
             { $ref: '#/components/parameters/limit' },
             { $ref: '#/components/parameters/offset' },
           ],
@@ -146,13 +194,30 @@ export function openApiDocument(version: string) {
         },
         delete: {
           operationId: 'deleteAllMessages',
-          summary: 'Delete every stored message',
+          summary: 'Delete every stored message, or those of one tag (MailHog-compatible)',
+          parameters: [queryParam('tag', 'Only the messages with this isolation tag.')],
           responses: {
             '200': {
               description: 'How many messages were deleted.',
               content: json({ type: 'object', required: ['deleted'], properties: { deleted: { type: 'integer', minimum: 0 } } }),
             },
-            ...errorResponses(),
+            ...errorResponses(400),
+          },
+        },
+      },
+      '/api/v1/messages/wait': {
+        get: {
+          operationId: 'waitForMessage',
+          summary: 'The newest stored message matching the filters, waiting for one if there is none yet',
+          description:
+            'Answers at once when a stored message already matches (use `since` to ignore older ones); otherwise holds ' +
+            'the request until a matching message is stored, driven by the event bus (no polling), or answers 408 ' +
+            '`wait_timeout`. A client that disconnects stops its wait.',
+          parameters: [...messageFilterParams, waitTimeout],
+          responses: {
+            '200': { description: 'The message.', content: json(ref('Message')) },
+            '408': waitTimeoutResponse,
+            ...errorResponses(400),
           },
         },
       },
@@ -238,6 +303,84 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      '/api/v1/scenarios': {
+        get: {
+          operationId: 'listScenarios',
+          summary: 'Scenarios, oldest first, with their state and firings',
+          parameters: [tagScope('scenarios')],
+          responses: {
+            '200': { description: 'Every scenario (active, exhausted or expired).', content: json(page('Scenario')) },
+            ...errorResponses(400),
+          },
+        },
+        post: {
+          operationId: 'createScenario',
+          summary: 'Create a scenario: deterministic, scoped failure injection',
+          description:
+            'Consulted before the profile rules at its phase; the first active scenario (in creation order) whose match ' +
+            'holds fires. Each firing is a decision with `scenarioId` in the session. An invalid scenario gets ' +
+            '`bad_request` listing every problem.',
+          requestBody: { required: true, content: json(ref('ScenarioInput')) },
+          responses: {
+            '201': { description: 'The scenario.', content: json(ref('Scenario')) },
+            ...errorResponses(400),
+          },
+        },
+        delete: {
+          operationId: 'deleteScenarios',
+          summary: 'Delete every scenario, or those scoped to a tag',
+          parameters: [tagScope('scenarios')],
+          responses: {
+            '200': {
+              description: 'How many were deleted.',
+              content: json({ type: 'object', required: ['deleted'], properties: { deleted: { type: 'integer', minimum: 0 } } }),
+            },
+            ...errorResponses(400),
+          },
+        },
+      },
+      '/api/v1/scenarios/{id}': {
+        get: {
+          operationId: 'getScenario',
+          summary: 'One scenario with its state and firings',
+          parameters: [pathParam('id', 'Scenario id.')],
+          responses: { '200': { description: 'The scenario.', content: json(ref('Scenario')) }, ...errorResponses(404) },
+        },
+        delete: {
+          operationId: 'deleteScenario',
+          summary: 'Delete one scenario',
+          parameters: [pathParam('id', 'Scenario id.')],
+          responses: { '204': { description: 'Deleted.' }, ...errorResponses(404) },
+        },
+      },
+      '/api/v2/messages': {
+        get: {
+          operationId: 'mailhogMessages',
+          summary: 'MailHog-compatible: accepted messages in MailHog’s JSON shape, newest first',
+          description:
+            'For suites written against MailHog (e.g. the `mailhog` npm client): `{total, count, start, items}`, each item with ' +
+            '`ID`, `From`, `To`, `Content.Headers` (canonical names), `Content.Body` (as received), `MIME.Parts`, `Created` and `Raw`. ' +
+            'Delete with `DELETE /api/v1/messages` and `DELETE /api/v1/messages/{id}`, as with MailHog.',
+          parameters: [
+            queryParam('start', 'Messages to skip.', { type: 'integer', minimum: 0, default: 0 }),
+            queryParam('limit', `Messages per page (1..${MAX_LIMIT}).`, { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+          ],
+          responses: { '200': { description: 'A page of messages.', content: json(ref('MailhogPage')) }, ...errorResponses(400) },
+        },
+      },
+      '/api/v2/search': {
+        get: {
+          operationId: 'mailhogSearch',
+          summary: 'MailHog-compatible search: by sender, recipient or text',
+          parameters: [
+            { name: 'kind', in: 'query', required: true, schema: { type: 'string', enum: ['from', 'to', 'containing'] }, description: '`from`: MAIL FROM or From; `to`: RCPT TO, To or Cc; `containing`: from, to, subject or text body.' },
+            { name: 'query', in: 'query', required: true, schema: str, description: 'Case-insensitive substring.' },
+            queryParam('start', 'Messages to skip.', { type: 'integer', minimum: 0, default: 0 }),
+            queryParam('limit', `Messages per page (1..${MAX_LIMIT}).`, { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+          ],
+          responses: { '200': { description: 'A page of messages.', content: json(ref('MailhogPage')) }, ...errorResponses(400) },
+        },
+      },
       '/api/v1/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -288,7 +431,10 @@ export function openApiDocument(version: string) {
           type: 'object',
           required: ['error', 'message'],
           properties: {
-            error: { type: 'string', enum: ['not_found', 'bad_request', 'forbidden', 'payload_too_large', 'unsupported_media_type', 'internal'] },
+            error: {
+              type: 'string',
+              enum: ['not_found', 'bad_request', 'forbidden', 'forbidden_host', 'payload_too_large', 'unsupported_media_type', 'internal', 'wait_timeout'],
+            },
             message: str,
           },
         },
@@ -350,6 +496,9 @@ export function openApiDocument(version: string) {
             rejection: { ...rejection, description: 'The last rejection in the session.' },
             messageIds: { type: 'array', items: str },
             subject: str,
+            tag: { type: 'string', description: 'Isolation tag: AUTH username, recipient `+tag` or `X-Bouncer-Tag`, the first seen.' },
+            senders: { type: 'array', items: str, description: 'Every MAIL FROM address given, accepted or not.' },
+            recipients: { type: 'array', items: str, description: 'Every RCPT TO address given, accepted or not.' },
           },
         },
         Session: {
@@ -395,6 +544,7 @@ export function openApiDocument(version: string) {
               },
             },
             parseError: str,
+            tag: { type: 'string', description: 'Isolation tag: `X-Bouncer-Tag` header, else a recipient `+tag`, else the session tag.' },
           },
         },
         Message: {
@@ -485,6 +635,102 @@ export function openApiDocument(version: string) {
             port: int,
             tls: { type: 'string', enum: ['none', 'starttls', 'implicit'] },
             profile: str,
+          },
+        },
+        ScenarioInput: {
+          type: 'object',
+          required: ['action'],
+          additionalProperties: false,
+          properties: {
+            name: str,
+            match: {
+              type: 'object',
+              additionalProperties: false,
+              description: 'Every given criterion must hold.',
+              properties: {
+                rcpt: { type: 'string', description: 'Recipient: a glob (`*@example.com`, case-insensitive, whole address) or `/regex/flags`. At rcpt the current RCPT; later any accepted recipient.' },
+                mailFrom: { type: 'string', description: 'Sender (MAIL FROM), same forms.' },
+                tag: { type: 'string', description: 'Only sessions/messages carrying this isolation tag.' },
+                listener: { type: 'string', description: 'Only connections to this listener.' },
+                nth: { type: 'integer', minimum: 1, description: 'Only the nth MAIL transaction matching the rest, counted from creation.' },
+              },
+            },
+            action: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                phase: { type: 'string', enum: [...SCENARIO_PHASES], description: 'Defaults to the phase of `rule`.' },
+                rule: { type: 'string', description: 'A profile rule id whose reply to give (e.g. `rcpt.no-such-user`); `reply` fields override it.' },
+                reply: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: {
+                    code: { type: 'integer', minimum: 400, maximum: 599 },
+                    enhanced: str,
+                    text: { oneOf: [str, { type: 'array', items: str }] },
+                    close: { type: 'boolean' },
+                  },
+                },
+                delayMs: { type: 'integer', minimum: 1, maximum: MAX_DELAY_MS, description: "Wait before the phase's reply." },
+                drop: { type: 'string', enum: ['no-reply', 'after-reply'], description: 'Close without replying, or right after the reply.' },
+              },
+            },
+            times: { oneOf: [{ type: 'integer', minimum: 1, maximum: MAX_TIMES }, { const: 'unlimited' }], description: 'Firings before it expires (default 1; unlimited when ttlMs is given).' },
+            ttlMs: { type: 'integer', minimum: 1, description: 'Expires this long after creation.' },
+          },
+        },
+        Scenario: {
+          type: 'object',
+          required: ['id', 'match', 'action', 'times', 'createdAt', 'fired', 'state', 'firings'],
+          properties: {
+            id: str,
+            name: str,
+            match: { type: 'object' },
+            action: { type: 'object' },
+            times: { oneOf: [int, { const: 'unlimited' }] },
+            ttlMs: int,
+            createdAt: epochMs,
+            expiresAt: epochMs,
+            fired: { type: 'integer', minimum: 0 },
+            state: { type: 'string', enum: ['active', 'exhausted', 'expired'] },
+            firings: {
+              type: 'array',
+              description: 'The latest 100 firings, oldest first.',
+              items: { type: 'object', required: ['at', 'sessionId', 'phase'], properties: { at: epochMs, sessionId: str, phase: str } },
+            },
+          },
+        },
+        MailhogPage: {
+          type: 'object',
+          required: ['total', 'count', 'start', 'items'],
+          properties: {
+            total: int,
+            count: int,
+            start: int,
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['ID', 'From', 'To', 'Content', 'Created', 'MIME', 'Raw'],
+                properties: {
+                  ID: str,
+                  From: { type: 'object', properties: { Relays: {}, Mailbox: str, Domain: str, Params: str } },
+                  To: { type: 'array', items: { type: 'object', properties: { Relays: {}, Mailbox: str, Domain: str, Params: str } } },
+                  Content: {
+                    type: 'object',
+                    properties: {
+                      Headers: { type: 'object', additionalProperties: { type: 'array', items: str } },
+                      Body: str,
+                      Size: int,
+                      MIME: {},
+                    },
+                  },
+                  Created: { type: 'string', format: 'date-time' },
+                  MIME: { description: '`{Parts: Content[]}` for a multipart message, else null.' },
+                  Raw: { type: 'object', properties: { From: str, To: { type: 'array', items: str }, Data: str, Helo: str } },
+                },
+              },
+            },
           },
         },
         Event: {

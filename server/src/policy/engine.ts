@@ -8,6 +8,19 @@ import { renderReply, type ReplyVars } from './render.js';
 import { CHECKS } from './rules/index.js';
 import type { CheckDefinition, Decision, Phase, RuleSpec, SessionContext, Verdict } from './types.js';
 
+/**
+ * Scenarios (testing kit, scenarios/registry.ts) are consulted before the profile's rules: a
+ * scenario that replies or drops decides alone; one that only delays or closes after the reply
+ * adds its effects to whatever the rules decide.
+ */
+export interface ScenarioHook {
+  fire(phase: Phase, ctx: SessionContext, profile: Profile): Verdict | undefined;
+}
+
+export interface EngineOptions {
+  scenarios?: ScenarioHook;
+}
+
 export class PolicyEngine {
   /** Runtime switches by rule id; they win over the profile's `enabled`. */
   private readonly overrides = new Map<string, boolean>();
@@ -15,6 +28,7 @@ export class PolicyEngine {
   constructor(
     readonly profile: Profile,
     private readonly checks: ReadonlyMap<string, CheckDefinition> = CHECKS,
+    private readonly options: EngineOptions = {},
   ) {}
 
   /** Standard placeholders every reply may use. */
@@ -43,6 +57,14 @@ export class PolicyEngine {
   }
 
   async evaluate(phase: Phase, ctx: SessionContext): Promise<Verdict> {
+    const fired = this.options.scenarios?.fire(phase, ctx, this.profile);
+    if (fired && fired.kind !== 'continue') return fired;
+    const verdict = await this.evaluateRules(phase, ctx);
+    return fired?.effects ? { ...verdict, effects: fired.effects } : verdict;
+  }
+
+  /** The profile's rules for a phase, in order; the first that fires decides. */
+  async evaluateRules(phase: Phase, ctx: SessionContext): Promise<Verdict> {
     for (const rule of this.profile.rules[phase]) {
       if (!this.isEnabled(rule)) continue;
       const def = this.checks.get(rule.check);

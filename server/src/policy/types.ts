@@ -112,6 +112,11 @@ export interface SessionContext {
   /** Configured submission users; empty means any credentials are accepted. */
   users: ReadonlyArray<UserAccount>;
   now: () => Date;
+  /**
+   * The isolation tag in force for this evaluation (testing kit): the recipient's `+tag` at
+   * RCPT, the `X-Bouncer-Tag` header at end of DATA, else what the session showed before.
+   */
+  tag?: string;
 }
 
 export interface UserAccount {
@@ -152,9 +157,21 @@ export interface RuleSpec {
   reply: ReplyTemplate;
 }
 
+/**
+ * What a scenario (testing kit) adds to a verdict; the adapter carries it out: wait before the
+ * reply, close after it, and record the decisions that do not reject.
+ */
+export interface VerdictEffects {
+  delayMs?: number;
+  closeAfterReply?: boolean;
+  decisions?: Decision[];
+}
+
+/** `drop`: close the connection without any reply (only scenarios drop). */
 export type Verdict =
-  | { kind: 'continue' }
-  | { kind: 'reject'; reply: Reply; decision: Decision };
+  | { kind: 'continue'; effects?: VerdictEffects }
+  | { kind: 'reject'; reply: Reply; decision: Decision; effects?: VerdictEffects }
+  | { kind: 'drop'; decision: Decision; effects?: VerdictEffects };
 
 /** One entry of a session's trace. */
 export interface Decision {

@@ -25,6 +25,7 @@ import { matchBuiltin } from './builtin-replies.js';
 import type { ListenerRuntime } from './listener.js';
 import { newSessionId } from './session-id.js';
 import { SessionRecorder } from './session-recorder.js';
+import { tagOfAddress, tagOfHeaders, tagOfUsername } from './tags.js';
 
 /** Verbs smtp-server knows that are sendmail jokes or proxy commands Bouncer does not offer. */
 export const DISABLED_VERBS = ['WIZ', 'SHELL', 'KILL', 'XFORWARD', 'LHLO'];
@@ -53,8 +54,10 @@ export class BouncerConnection extends SMTPConnection {
   private unrecognized = 0;
   /** Set after a closing EHLO rejection: the connection waits briefly for the HELO fallback. */
   private heloFallbackTimer: NodeJS.Timeout | undefined;
-  /** Close after the next reply (the HELO fallback's answer). */
+  /** Close after the next reply (the HELO fallback's answer, or a scenario's `drop: after-reply`). */
   private closeAfterReply = false;
+  /** A scenario dropped the connection: nothing more is written. */
+  private dropped = false;
 
   constructor(server: SMTPServer, socket: net.Socket | tls.TLSSocket, options?: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -146,6 +149,12 @@ export class BouncerConnection extends SMTPConnection {
     if (known && (verb === 'MAIL' || verb === 'RCPT')) {
       const parsed = this._parseAddressCommand(verb === 'MAIL' ? 'mail from' : 'rcpt to', command);
       path = parsed ? { address: parsed.address || '', args: (parsed.args || {}) as Record<string, string | true> } : null;
+      // every address the client gives is kept, accepted or not, so a test can find the session
+      if (path && verb === 'MAIL') this.recorder.noteSender(path.address);
+      if (path && verb === 'RCPT') {
+        this.recorder.noteRecipient(path.address);
+        this.recorder.noteTag(tagOfAddress(path.address));
+      }
     }
     const base = { command: { verb, argument, known, unimplemented, path } };
     if (await this.judge('command', base)) return 'rejected';
@@ -171,6 +180,7 @@ export class BouncerConnection extends SMTPConnection {
   private async judgeHelo(verb: 'EHLO' | 'HELO', name: string, base: Partial<SessionContext>): Promise<'continue' | 'rejected'> {
     const verdict = await this.evaluate('helo', { ...base, helo: { verb, name } });
     if (verdict.kind === 'continue') return 'continue';
+    if (verdict.kind === 'drop') return 'rejected';
     if (verdict.reply.close && verb === 'EHLO' && !this.closeAfterReply) {
       this.writeReply({ ...verdict.reply, close: false });
       this.heloFallbackTimer = setTimeout(() => {
@@ -188,14 +198,49 @@ export class BouncerConnection extends SMTPConnection {
   private async judge(phase: Phase, extra: Partial<SessionContext>): Promise<boolean> {
     const verdict = await this.evaluate(phase, extra);
     if (verdict.kind === 'continue') return false;
-    this.writeReply(verdict.reply);
+    if (verdict.kind === 'reject') this.writeReply(verdict.reply);
     return true;
   }
 
+  /**
+   * Evaluates a phase and records its decisions. A scenario's effects are carried out here, so
+   * every caller gets them: the delay before the reply (whoever writes it next), the close
+   * after the next reply, and a drop (the connection closes without any reply).
+   */
   private async evaluate(phase: Phase, extra: Partial<SessionContext>): Promise<Verdict> {
-    const verdict = await this.engine.evaluate(phase, { ...this.context(), ...extra });
-    if (verdict.kind === 'reject') this.recorder.decision(verdict.decision);
+    const ctx: SessionContext = { ...this.context(), ...extra };
+    ctx.tag = extra.tag ?? this.tagFor(phase, ctx);
+    const verdict = await this.engine.evaluate(phase, ctx);
+    for (const d of verdict.effects?.decisions ?? []) this.recorder.decision(d);
+    if (verdict.kind !== 'continue') this.recorder.decision(verdict.decision);
+    if (verdict.effects?.closeAfterReply) this.closeAfterReply = true;
+    const delayMs = verdict.effects?.delayMs ?? 0;
+    if (delayMs > 0) {
+      this.recorder.line('*', `reply delayed ${delayMs} ms by a scenario`);
+      await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
+    }
+    if (verdict.kind === 'drop') {
+      this.recorder.line('*', `connection dropped by scenario ${verdict.decision.scenarioId ?? ''}`.trim());
+      this.dropped = true;
+      this.close();
+    }
     return verdict;
+  }
+
+  /**
+   * The isolation tag for an evaluation (see tags.ts): what this command or message carries,
+   * else the first tagged recipient of the transaction, else the session's tag.
+   */
+  private tagFor(phase: Phase, ctx: SessionContext): string | undefined {
+    const own =
+      phase === 'auth'
+        ? tagOfUsername(ctx.auth?.username)
+        : phase === 'message'
+          ? tagOfHeaders(ctx.message?.headers ?? [])
+          : ctx.command?.verb === 'RCPT'
+            ? tagOfAddress(ctx.command.path?.address)
+            : undefined;
+    return own ?? ctx.envelope.rcptTo.map((r) => tagOfAddress(r.address)).find((t) => t !== undefined) ?? this.recorder.record.tag;
   }
 
   /** After smtp-server handled a command: copy what it learned into the session record. */
@@ -250,7 +295,7 @@ export class BouncerConnection extends SMTPConnection {
   async handleConnect(): Promise<Error | undefined> {
     const verdict = await this.evaluate('connect', {});
     if (verdict.kind === 'continue') return undefined;
-    this.pendingReply = verdict.reply;
+    if (verdict.kind === 'reject') this.pendingReply = verdict.reply;
     return new Error('refused by policy');
   }
 
@@ -263,12 +308,13 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   async handleAuth(method: string, username: string, password: string): Promise<{ user: string } | Error> {
+    this.recorder.noteTag(tagOfUsername(username));
     const verdict = await this.evaluate('auth', { auth: { method, username, password } });
     if (verdict.kind === 'continue') {
       this.recorder.update({ user: username });
       return { user: username };
     }
-    this.pendingReply = verdict.reply;
+    if (verdict.kind === 'reject') this.pendingReply = verdict.reply;
     return new Error('refused by policy');
   }
 
@@ -306,10 +352,21 @@ export class BouncerConnection extends SMTPConnection {
   private async finishMessage(raw: Buffer, size: number, truncated: boolean): Promise<boolean> {
     const messageId = randomUUID();
     const parsed = await parseMessage(raw);
+    const envelope = this.session.envelope;
+    const tag =
+      tagOfHeaders(parsed.headers) ??
+      envelope.rcptTo.map((r) => tagOfAddress(r.address)).find((t) => t !== undefined) ??
+      this.recorder.record.tag;
+    this.recorder.noteTag(tag);
     const verdict = await this.evaluate('message', {
       message: { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError },
+      tag,
     });
-    const envelope = this.session.envelope;
+    if (verdict.kind === 'drop') {
+      // the client never gets an answer, so the message is not kept (it will send it again)
+      this.recorder.line('C', `<message: ${size} bytes, not stored: the connection was dropped>`);
+      return false;
+    }
     const { attachmentBodies, ...fields } = parsed;
     const record: MessageRecord = {
       id: messageId,
@@ -325,6 +382,7 @@ export class BouncerConnection extends SMTPConnection {
       size,
       truncated,
       ...fields,
+      tag,
     };
     this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
     try {
@@ -361,6 +419,7 @@ export class BouncerConnection extends SMTPConnection {
    * policy decision chose (pendingReply), or by the profile's reply for the same protocol event.
    */
   override send(code: number, data?: string | string[] | null, _context?: string | false): void {
+    if (this.dropped) return;
     let reply = this.pendingReply;
     this.pendingReply = undefined;
     if (!reply) {
@@ -381,6 +440,7 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   private writeReply(reply: Reply): void {
+    if (this.dropped) return;
     const lines = formatReply(reply);
     if (reply.code >= 400) this.session.error = lines.join('\n');
     if (!this._upgrading && !this._socket.destroyed && this._socket.readyState === 'open') {

@@ -28,6 +28,9 @@ export class LiveSessionRegistry implements LiveSessions {
   }
 }
 
+/** Envelope addresses kept per session: enough for any test, bounded for an abusive client. */
+export const MAX_ENVELOPE_ENTRIES = 1000;
+
 export interface RecorderDeps {
   store: Store;
   bus: EventBus;
@@ -66,6 +69,23 @@ export class SessionRecorder {
 
   update(fields: Partial<Pick<SessionRecord, 'heloVerb' | 'heloName' | 'tls' | 'user' | 'claimedAddress' | 'claimedName'>>): void {
     Object.assign(this.record, fields);
+  }
+
+  /** A MAIL FROM address the client gave (accepted or not); kept for queries by sender. */
+  noteSender(address: string): void {
+    const list = (this.record.senders ??= []);
+    if (list.length < MAX_ENVELOPE_ENTRIES) list.push(address);
+  }
+
+  /** A RCPT TO address the client gave (accepted or not); kept for queries by recipient. */
+  noteRecipient(address: string): void {
+    const list = (this.record.recipients ??= []);
+    if (list.length < MAX_ENVELOPE_ENTRIES && !list.includes(address)) list.push(address);
+  }
+
+  /** The session's isolation tag is the first one it shows (testing kit, see tags.ts). */
+  noteTag(tag: string | undefined): void {
+    if (tag && !this.record.tag) this.record.tag = tag;
   }
 
   /** Stores the message with the session snapshot in one transaction; throws if the store fails. */

@@ -47,6 +47,15 @@ export interface SessionRecord {
   messageIds: string[];
   /** Subject of the last message of the session, for lists. */
   subject?: string;
+  /**
+   * The isolation tag (testing kit): from the AUTH username, a recipient's `+tag` subaddress or
+   * a message's `X-Bouncer-Tag` header, whichever the session showed first.
+   */
+  tag?: string;
+  /** Every MAIL FROM address the client gave, accepted or not, in order. */
+  senders?: string[];
+  /** Every RCPT TO address the client gave, accepted or not, in order. */
+  recipients?: string[];
 }
 
 export interface AttachmentMeta {
@@ -87,6 +96,8 @@ export interface MessageRecord {
   headers: Array<{ name: string; value: string }>;
   attachments: AttachmentMeta[];
   parseError?: string;
+  /** The isolation tag: `X-Bouncer-Tag` header, else a recipient's `+tag`, else the session's tag. */
+  tag?: string;
 }
 
 export interface Attachment extends AttachmentMeta {
@@ -105,6 +116,24 @@ export interface SessionFilter {
   listener?: string;
   /** Free text over client address, EHLO name, subject and rule id. */
   q?: string;
+  /** Only sessions with this isolation tag. */
+  tag?: string;
+  /** Only sessions started at or after this time (epoch ms). */
+  since?: number;
+  /** Only sessions with a decision by this rule id. */
+  ruleId?: string;
+  /** Only sessions in which this scenario fired. */
+  scenarioId?: string;
+  /** Case-insensitive substring of a MAIL FROM address the session gave. */
+  from?: string;
+  /** Case-insensitive substring of a RCPT TO address the session gave. */
+  to?: string;
+  /** Case-insensitive substring of the subject of the session's last message. */
+  subject?: string;
+  /** The subject matches this (linear-time, see util/safe-regex.ts) pattern. */
+  subjectRegex?: RegExp;
+  /** Only sessions that have ended (outcome other than `open`). */
+  finished?: boolean;
   limit?: number;
   offset?: number;
 }
@@ -119,6 +148,14 @@ export interface MessageFilter {
   /** Free text over from, to, subject and text body. */
   q?: string;
   sessionId?: string;
+  /** Only messages with this isolation tag. */
+  tag?: string;
+  /** Only messages received at or after this time (epoch ms). */
+  since?: number;
+  /** Only messages rejected by this rule id. */
+  ruleId?: string;
+  /** The subject matches this (linear-time, see util/safe-regex.ts) pattern. */
+  subjectRegex?: RegExp;
   limit?: number;
   offset?: number;
 }
