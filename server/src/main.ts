@@ -3,14 +3,14 @@
  * and the HTTP/WebSocket server; and a clean shutdown. Used by the CLI and by tests (and the
  * testing kit) to run Bouncer in-process.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ConfigError, parseConfig } from './config/load.js';
 import type { BouncerConfig, BouncerConfigInput } from './config/schema.js';
 import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
 import { EventBus } from './events/bus.js';
-import type { ListenerInfo } from './http/deps.js';
+import type { ListenerInfo, PolicyControl } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
 import { PolicyEngine } from './policy/engine.js';
 import { loadProfiles, ProfileError, type Profile } from './policy/profile.js';
@@ -38,6 +38,20 @@ export interface Bouncer {
 
 export interface StartOptions {
   log?: Logger;
+  /**
+   * The built browser UI served at `/` of the HTTP port. Defaults to `dist/web` when it has
+   * been built (`npm run build`; `npm start` builds it); `false` serves the API only.
+   */
+  uiDir?: string | false;
+}
+
+/** Where `vite build` puts the UI (see web/vite.config.ts). */
+export const DEFAULT_UI_DIR = path.join(PACKAGE_ROOT, 'dist', 'web');
+
+function resolveUiDir(option: string | false | undefined): string | undefined {
+  if (option === false) return undefined;
+  const dir = option ?? DEFAULT_UI_DIR;
+  return existsSync(path.join(dir, 'index.html')) ? dir : undefined;
 }
 
 /** The DNS world from the config, with the loopback identity added unless declared otherwise. */
@@ -97,6 +111,23 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
 
   const running: RunningListener[] = [];
+  // each listener's current profile: the Policy view (PATCH /listeners/:name) switches it
+  const listenerProfiles = new Map(config.listeners.map((l) => [l.name, l.profile]));
+  const policy: PolicyControl = {
+    isRuleEnabled(profile, ruleId) {
+      const engine = engines.get(profile);
+      const rule = engine && Object.values(engine.profile.rules).flat().find((r) => r.id === ruleId);
+      return engine && rule ? engine.isEnabled(rule) : undefined;
+    },
+    setRuleEnabled(profile, ruleId, enabled) {
+      engines.get(profile)?.setEnabled(ruleId, enabled);
+    },
+    setListenerProfile(listener, profile) {
+      if (!profiles.has(profile)) throw new Error(`no profile ${profile}`);
+      listenerProfiles.set(listener, profile);
+      running.find((r) => r.info.name === listener)?.refreshProfile();
+    },
+  };
   let http: RunningHttpServer | undefined;
   const prune = () => {
     try {
@@ -118,14 +149,13 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
 
   try {
     for (const l of config.listeners) {
-      const profileName = l.profile;
       running.push(
         await startListener({
           name: l.name,
           host: l.host ?? config.host,
           port: l.port,
           tls: l.tls,
-          profile: () => profiles.get(profileName)!,
+          profile: () => profiles.get(listenerProfiles.get(l.name)!)!,
           engine: (name) => engines.get(name)!,
           dns,
           mailboxes,
@@ -149,8 +179,9 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         allowedOrigins: config.http.allowedOrigins,
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
+        policy,
       },
-      { host: config.http.host ?? config.host, port: config.http.port, log },
+      { host: config.http.host ?? config.host, port: config.http.port, log, staticDir: resolveUiDir(options.uiDir) },
     );
   } catch (err) {
     await stop();

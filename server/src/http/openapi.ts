@@ -83,7 +83,7 @@ export function openApiDocument(version: string) {
       version,
       description:
         'Sessions, transcripts, policy decisions and messages seen by the Bouncer SMTP sandbox. ' +
-        'Every error is JSON `{error, message}` where `error` is a stable id: `not_found`, `bad_request`, `internal`, ' +
+        'Every error is JSON `{error, message}` where `error` is a stable id: `not_found`, `bad_request`, `unsupported_media_type`, `internal`, ' +
         '`forbidden_host` (403: the Host header is not a loopback name or one of the configured http.allowedHosts — a DNS-rebinding guard).',
     },
     paths: {
@@ -228,6 +228,46 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      '/api/v1/profiles/{name}/rules/{ruleId}': {
+        patch: {
+          operationId: 'setRuleEnabled',
+          summary: 'Turn one rule of a profile on or off, live',
+          description:
+            'A runtime switch (the profile file is not changed, and a restart forgets it): sessions that start after ' +
+            'the call are judged with the rule on or off; open sessions are not affected. `GET /profiles` shows the ' +
+            'effective state in each rule\'s `enabled`. The body must be JSON (`415 unsupported_media_type` otherwise).',
+          parameters: [pathParam('name', 'Profile name.'), pathParam('ruleId', 'Rule id, e.g. `helo.non-fqdn`.')],
+          requestBody: {
+            required: true,
+            content: json({ type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } }),
+          },
+          responses: {
+            '200': { description: 'The rule as it is now, with its profile and phase.', content: json(ref('RuleState')) },
+            ...errorResponses(400, 404),
+            '415': { $ref: '#/components/responses/UnsupportedMediaType' },
+          },
+        },
+      },
+      '/api/v1/listeners/{name}': {
+        patch: {
+          operationId: 'setListenerProfile',
+          summary: "Switch a listener's profile, live",
+          description:
+            'Connections opened after the call get the new profile (greeting, replies, rules, limits); open sessions keep ' +
+            'theirs. A runtime change: a restart goes back to the config. An unknown profile is `400 bad_request`; ' +
+            'the body must be JSON (`415 unsupported_media_type` otherwise).',
+          parameters: [pathParam('name', 'Listener name.')],
+          requestBody: {
+            required: true,
+            content: json({ type: 'object', required: ['profile'], additionalProperties: false, properties: { profile: str } }),
+          },
+          responses: {
+            '200': { description: 'The listener as it is now.', content: json(ref('Listener')) },
+            ...errorResponses(400, 404),
+            '415': { $ref: '#/components/responses/UnsupportedMediaType' },
+          },
+        },
+      },
       '/api/v1/listeners': {
         get: {
           operationId: 'listListeners',
@@ -281,6 +321,7 @@ export function openApiDocument(version: string) {
       responses: {
         BadRequest: { description: 'A parameter is invalid (`bad_request`); the message lists what is wrong.', content: json(ref('Error')) },
         NotFound: { description: 'No such resource (`not_found`).', content: json(ref('Error')) },
+        UnsupportedMediaType: { description: 'The request body is not JSON (`unsupported_media_type`).', content: json(ref('Error')) },
         Internal: { description: 'Unexpected server failure (`internal`); no details are given.', content: json(ref('Error')) },
       },
       schemas: {
@@ -464,7 +505,7 @@ export function openApiDocument(version: string) {
                       properties: {
                         id: str,
                         check: str,
-                        enabled: { type: 'boolean' },
+                        enabled: { type: 'boolean', description: 'Effective state: a runtime switch (PATCH) wins over the file.' },
                         description: str,
                         params: { type: 'object' },
                         reply: replyTemplate,
@@ -474,6 +515,20 @@ export function openApiDocument(version: string) {
                 ]),
               ),
             },
+          },
+        },
+        RuleState: {
+          type: 'object',
+          required: ['profile', 'phase', 'id', 'check', 'enabled', 'description', 'params', 'reply'],
+          properties: {
+            profile: str,
+            phase: { type: 'string', enum: [...PHASES] },
+            id: str,
+            check: str,
+            enabled: { type: 'boolean', description: 'The effective state (runtime switch, else the profile file).' },
+            description: str,
+            params: { type: 'object' },
+            reply: replyTemplate,
           },
         },
         Listener: {
