@@ -61,7 +61,9 @@ const replyTemplate = {
 
 const EVENTS_DESCRIPTION = `WebSocket of live events (upgrade a GET to \`ws://<host>/api/v1/events\`).
 
-On connect the server sends \`{"type":"hello","data":{"version":"…","counts":{…}}}\`, then every event
+On connect the server sends \`{"type":"hello","data":{"version":"…","counts":{…},"outcomes":{…}}}\` (\`counts\`:
+sessions, messages, accepted and rejected messages; \`outcomes\`: sessions per outcome — open, accepted, rejected,
+no-mail — at the same instant, so that counts plus the events that follow stay exact), then every event
 in the order it happened, each as one text frame \`{"type":"<event>","data":<payload>}\`:
 
 - \`session.opened\` — \`{session: SessionSummary}\`
