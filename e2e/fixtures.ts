@@ -1,8 +1,10 @@
 /**
  * Test fixtures: a real Bouncer per test, started in the Playwright worker from the compiled
  * server (dist/, built by the global setup) on free loopback ports with an in-memory store,
- * serving the built UI. Listeners: `smtp` (gmail-mx, where EHLO localhost gets its 504) and
- * `capture` (permissive: messages that must be accepted go there, whatever rules gmail-mx grows).
+ * serving the built UI. Listeners: `smtp` (gmail-mx, where EHLO localhost gets its 504),
+ * `capture` (permissive: messages that must be accepted go there, whatever rules gmail-mx grows)
+ * `small` (permissive with a 2 KB limit: a message refused at end of DATA) and `helo`
+ * (permissive plus helo.non-fqdn: a rule to switch off) — the last two from e2e/profiles.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -28,7 +30,7 @@ export function loadMain(): Promise<MainModule> {
 export interface E2EBouncer {
   running: Bouncer;
   url: string;
-  port(listener: 'smtp' | 'capture'): number;
+  port(listener: 'smtp' | 'capture' | 'small' | 'helo'): number;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,10 @@ export function e2eConfig(overrides: Partial<BouncerConfigInput> = {}): BouncerC
     listeners: [
       { name: 'smtp', port: 0, profile: 'gmail-mx', tls: 'none' },
       { name: 'capture', port: 0, profile: 'permissive', tls: 'none' },
+      { name: 'small', port: 0, profile: 'e2e-small', tls: 'none' },
+      { name: 'helo', port: 0, profile: 'e2e-helo', tls: 'none' },
     ],
+    profileDirs: [path.join(ROOT, 'e2e', 'profiles')],
     http: { port: 0 },
     store: { kind: 'memory' },
     log: { level: 'silent' },
@@ -125,7 +130,7 @@ export function watchConsole(page: Page): { errors: string[] } {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(`${m.text()} (${m.location().url})`);
   });
   return { errors };
 }
