@@ -96,7 +96,7 @@ export function MessagesView({ messageId }: { messageId?: string }) {
           <input
             type="search"
             data-search
-            placeholder="Search from, to, subject, text  ( / )"
+            placeholder="Search from, to, subject, text   /"
             aria-label="Search messages"
             value={query.q}
             onChange={(e) => setQuery({ ...query, q: e.target.value })}

@@ -46,7 +46,7 @@ export function SessionsView({ sessionId }: { sessionId?: string }) {
           <input
             type="search"
             data-search
-            placeholder="Search id, address, EHLO name, subject, rule  ( / )"
+            placeholder="Search sessions   /"
             aria-label="Search sessions"
             value={filter.q}
             onChange={(e) => setFilter({ ...filter, q: e.target.value })}
