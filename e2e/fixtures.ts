@@ -39,7 +39,7 @@ export function e2eConfig(overrides: Partial<BouncerConfigInput> = {}): BouncerC
     host: '127.0.0.1',
     listeners: [
       { name: 'smtp', port: 0, profile: 'gmail-mx', tls: 'none' },
-      { name: 'capture', port: 0, profile: 'permissive', tls: 'none' },
+      { name: 'capture', port: 0, profile: 'permissive', tls: 'starttls' },
       { name: 'small', port: 0, profile: 'e2e-small', tls: 'none' },
       { name: 'helo', port: 0, profile: 'e2e-helo', tls: 'none' },
     ],
@@ -84,13 +84,26 @@ export { expect };
 /** Sends one message with nodemailer, plain SMTP on loopback. Resolves with the result or the error. */
 export async function sendMail(
   port: number,
-  opts: { name?: string; subject?: string; html?: string; text?: string; from?: string; to?: string; attachments?: SendMailOptions['attachments'] },
+  opts: {
+    name?: string;
+    subject?: string;
+    html?: string;
+    text?: string;
+    from?: string;
+    to?: string;
+    attachments?: SendMailOptions['attachments'];
+    /** Upgrade with STARTTLS when offered (Bouncer's self-signed test certificate is accepted). */
+    starttls?: boolean;
+    auth?: { user: string; pass: string };
+  },
 ): Promise<{ ok: true; response: string } | { ok: false; error: Error & { response?: string; responseCode?: number } }> {
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
     port,
     secure: false,
-    ignoreTLS: true,
+    ignoreTLS: !opts.starttls,
+    tls: { rejectUnauthorized: false },
+    auth: opts.auth,
     name: opts.name ?? 'mail.example.com',
     connectionTimeout: 5000,
     greetingTimeout: 5000,

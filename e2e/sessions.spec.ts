@@ -2,6 +2,7 @@
  * Sessions and transcripts: live list, rejection highlighting, streaming of an open session,
  * filters, keyboard, counters, layout and theme.
  */
+import { readFileSync } from 'node:fs';
 import { expect, sendMail, test, watchConsole, watchReloads } from './fixtures';
 import { RawSmtp, sessionIdOf } from './smtp';
 
@@ -198,4 +199,38 @@ test('narrow window: one pane at a time with a way back; dark and light follow t
   const dark = await background();
   expect(light).toBe('rgb(247, 247, 248)');
   expect(dark).toBe('rgb(15, 17, 21)');
+});
+
+test('a transcript marks TLS start and redacted AUTH, and copies and downloads as text', async ({ page, context, bouncer }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bouncer.url });
+  await page.goto(bouncer.url + '/');
+  const sent = await sendMail(bouncer.port('capture'), { subject: 'Over TLS', starttls: true, auth: { user: 'alice@example.com', pass: 'hunter2-secret' } });
+  expect(sent.ok).toBe(true);
+  await page.getByTestId('session-row').first().click();
+  const transcript = page.getByTestId('transcript');
+  await expect(transcript).toHaveAttribute('data-outcome', 'accepted');
+
+  const tls = transcript.locator('[data-testid=line].tls');
+  await expect(tls).toHaveCount(1);
+  await expect(tls.locator('.text')).toHaveText(/^TLS started \(TLSv1\.[23]/);
+  await expect(tls).toContainText('TLS from here on');
+  const auth = transcript.locator('[data-testid=line]', { has: page.getByTestId('redacted') });
+  await expect(auth).toHaveCount(1);
+  await expect(auth.locator('.text')).toHaveText('AUTH PLAIN ****');
+  await expect(auth.getByTestId('redacted')).toHaveText('credentials redacted');
+  await expect(transcript).not.toContainText('hunter2-secret');
+
+  await transcript.getByRole('button', { name: 'Copy as text' }).click();
+  await expect(transcript.getByRole('button', { name: 'Copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const id = await transcript.getAttribute('data-session-id');
+  expect(copied).toContain(`Session ${id}`);
+  expect(copied).toMatch(/ C: EHLO mail\.example\.com\n/);
+  expect(copied).toMatch(/ \* {2}TLS started/);
+  expect(copied).toContain(' C: AUTH PLAIN ****');
+  expect(copied).toMatch(/ S: 250 2\.0\.0 Ok: queued as /);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), transcript.getByRole('button', { name: 'Download' }).click()]);
+  expect(download.suggestedFilename()).toBe(`session-${id}.txt`);
+  expect(readFileSync(await download.path(), 'utf8')).toBe(copied);
 });
