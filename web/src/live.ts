@@ -34,6 +34,8 @@ export interface LiveSnapshot {
 
 /** Page size when loading the list; the API's maximum. */
 const PAGE = 1000;
+/** The first page is small, so the newest sessions are on screen at once. */
+const FIRST_PAGE = 200;
 /** The list loads at most this many sessions (the default retention is 10,000). */
 export const MAX_LOADED_SESSIONS = 20_000;
 /** Back-off between reconnection attempts, then the last value again. */
@@ -180,7 +182,7 @@ export class LiveStore {
     this.queue = [];
     this.set({ loading: true });
     try {
-      const first = await api.sessions({ limit: PAGE, offset: 0 });
+      const first = await api.sessions({ limit: FIRST_PAGE, offset: 0 });
       if (gen !== this.generation) return;
       this.byId = new Map(first.items.map((s) => [s.id, s]));
       this.needResort = true;
