@@ -26,7 +26,8 @@ export const VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 
 export interface Bouncer {
   config: BouncerConfig;
   listeners: ListenerInfo[];
-  http: { host: string; port: number; url: string };
+  /** `ui`: the browser UI is served at `url` + `/` (it has been built). */
+  http: { host: string; port: number; url: string; ui: boolean };
   store: Store;
   bus: EventBus;
   profiles: Map<string, Profile>;
@@ -110,6 +111,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const tlsKey = config.tls.keyFile ? readFileSync(config.tls.keyFile, 'utf8') : undefined;
   const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
 
+  const uiDir = resolveUiDir(options.uiDir);
   const running: RunningListener[] = [];
   // each listener's current profile: the Policy view (PATCH /listeners/:name) switches it
   const listenerProfiles = new Map(config.listeners.map((l) => [l.name, l.profile]));
@@ -181,7 +183,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         version: VERSION,
         policy,
       },
-      { host: config.http.host ?? config.host, port: config.http.port, log, staticDir: resolveUiDir(options.uiDir) },
+      { host: config.http.host ?? config.host, port: config.http.port, log, staticDir: uiDir },
     );
   } catch (err) {
     await stop();
@@ -191,7 +193,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   return {
     config,
     listeners: running.map((r) => r.info),
-    http: { host: config.http.host ?? config.host, port: http.port, url: http.url },
+    http: { host: config.http.host ?? config.host, port: http.port, url: http.url, ui: uiDir !== undefined },
     store,
     bus,
     profiles,

@@ -44,6 +44,8 @@ function expectUiHeaders(res: Response): void {
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain("default-src 'none'");
   expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("frame-src 'none'");
+  expect(csp).toContain("object-src 'none'");
   expect(csp).not.toContain("'unsafe-eval'");
   expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   expect(res.headers.get('x-frame-options')).toBe('DENY');

@@ -31,8 +31,9 @@ export function uiContentSecurityPolicy(host: string | undefined): string {
     "img-src 'self' data: http: https:",
     "font-src 'self' data:",
     `connect-src 'self'${ws}`,
-    // the message preview is an about:srcdoc frame; nothing else may be framed
-    "frame-src 'self' about:",
+    // the message preview is an about:srcdoc frame, which loads nothing (frame-src does not
+    // apply to it); no URL may be framed
+    "frame-src 'none'",
     "manifest-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
