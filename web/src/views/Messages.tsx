@@ -65,7 +65,9 @@ function useMessageList(q: string, status: '' | 'accepted' | 'rejected') {
       const m = event.data.message;
       if (!q) {
         if (status && m.status !== status) return;
-        setItems((prev) => (prev.some((p) => p.id === m.id) ? prev : [m, ...prev]));
+        if (itemsRef.current.some((p) => p.id === m.id)) return;
+        itemsRef.current = [m, ...itemsRef.current];
+        setItems(itemsRef.current);
         setTotal((t) => t + 1);
       } else {
         clearTimeout(timer);
@@ -186,7 +188,11 @@ function MessageList({ items, total, loadMore, selectedId }: { items: MessageSum
               <span className="row-line">
                 <StatusBadge status={m.status} rejection={m.rejection} />
                 <span className="row-subject">{m.subject ?? '(no subject)'}</span>
-                {m.attachments.length ? <span className="row-attach">📎 {m.attachments.length}</span> : null}
+                {m.attachments.length ? (
+                  <span className="row-attach">
+                    {m.attachments.length} attachment{m.attachments.length === 1 ? '' : 's'}
+                  </span>
+                ) : null}
                 <span className="row-size">{bytes(m.size)}</span>
               </span>
             </Link>

@@ -10,7 +10,6 @@ import { useLiveSession } from '../useSession';
 export function Transcript({ id }: { id: string }) {
   const { session, error } = useLiveSession(id);
   const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
-  const bottomRef = useRef<HTMLDivElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const annotated = useMemo(() => (session ? annotate(session) : null), [session]);
 
@@ -18,7 +17,8 @@ export function Transcript({ id }: { id: string }) {
   const lineCount = session?.lines.length ?? 0;
   const stick = useRef(true);
   useEffect(() => {
-    if (stick.current) bottomRef.current?.scrollIntoView({ block: 'end' });
+    const el = scrollRef.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
   }, [lineCount]);
 
   if (error && !session) return <ErrorNote error={error} />;
@@ -111,7 +111,6 @@ export function Transcript({ id }: { id: string }) {
         {annotated.unplaced.map((d, i) => (
           <DecisionNote key={`u${i}`} d={d} />
         ))}
-        <div ref={bottomRef} />
       </div>
     </article>
   );
@@ -132,7 +131,7 @@ function LineRow({ line, decision, noteAfter }: { line: TranscriptLine; decision
       >
         <span className="t">{relative(line.t)}</span>
         <span className="dir" title={line.dir === 'C' ? 'client' : line.dir === 'S' ? 'server' : 'event'}>
-          {line.dir === '*' ? (tls ? '🔒' : '•') : line.dir}
+          {line.dir === '*' ? '*' : line.dir}
         </span>
         <span className="text">{line.text}</span>
         {redacted ? (
