@@ -145,6 +145,10 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const stop = async () => {
     clearInterval(pruneTimer);
     await Promise.all(running.map((l) => l.close()));
+    // smtp-server calls back as soon as it has told the last connections to close, before
+    // they have; give their sessions a moment (bounded) to be recorded as closed, or they
+    // would stay "open" in the store for good
+    for (let i = 0; i < 50 && live.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
     await http?.close();
     store.close();
   };
