@@ -1,7 +1,7 @@
 /**
  * The Policy view's switches against a real Bouncer: turning a rule off through the API
- * changes the next session's dialogue, and so does moving a listener to another profile;
- * open sessions keep what they started with.
+ * changes the dialogue from the next command on (open sessions too: they share the engine),
+ * and moving a listener to another profile changes new connections; open ones keep theirs.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +28,9 @@ async function ehloLocalhost(): Promise<string> {
 }
 
 describe('rule switches', () => {
-  it('turning helo.non-fqdn off lets the next EHLO localhost through; on again refuses it', async () => {
+  it('turning helo.non-fqdn off lets the next EHLO localhost through, in an open session too; on again refuses it', async () => {
     expect(await ehloLocalhost()).toMatch(/^504 5\.5\.2 <localhost>: Helo command rejected/);
 
-    // a session opened before the switch keeps the engine state it is judged with at each command
     const res = await patch('/api/v1/profiles/gmail-mx/rules/helo.non-fqdn', { enabled: false });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { enabled: boolean }).enabled).toBe(false);
@@ -45,7 +44,12 @@ describe('rule switches', () => {
     const strict = (await (await fetch(bouncer.http.url + '/api/v1/profiles/strict')).json()) as typeof profile;
     expect(strict.rules.helo.find((r) => r.id === 'helo.non-fqdn')!.enabled).toBe(true);
 
+    // a session opened while the rule is off is judged with it on again from its next command
+    const open = await RawSmtp.connect(bouncer.port('smtp'));
+    await open.reply();
     await patch('/api/v1/profiles/gmail-mx/rules/helo.non-fqdn', { enabled: true });
+    expect((await open.command('EHLO localhost')).last).toMatch(/^504 5\.5\.2/);
+    open.close();
     expect(await ehloLocalhost()).toMatch(/^504 5\.5\.2/);
   });
 });

@@ -235,8 +235,8 @@ export function openApiDocument(version: string) {
           operationId: 'setRuleEnabled',
           summary: 'Turn one rule of a profile on or off, live',
           description:
-            'A runtime switch (the profile file is not changed, and a restart forgets it): sessions that start after ' +
-            'the call are judged with the rule on or off; open sessions are not affected. `GET /profiles` shows the ' +
+            'A runtime switch (the profile file is not changed, and a restart forgets it) that takes effect at once: ' +
+            'every evaluation after the call, in new sessions and in open ones, sees the rule on or off. `GET /profiles` shows the ' +
             'effective state in each rule\'s `enabled`. The body must be JSON (`415 unsupported_media_type` otherwise).',
           parameters: [pathParam('name', 'Profile name.'), pathParam('ruleId', 'Rule id, e.g. `helo.non-fqdn`.')],
           requestBody: {

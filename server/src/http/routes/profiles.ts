@@ -47,8 +47,8 @@ export function profileRoutes(router: Router, deps: ApiDeps): void {
     res.json(publicProfile(findProfile(req.params.name), deps));
   });
 
-  // Turns one rule on or off for sessions that start after the call (the engine's runtime
-  // switch; the profile file is not touched). Answers the rule as GET shows it.
+  // Turns one rule on or off from the next evaluation on, in every session of the profile
+  // (the engine's runtime switch; the profile file is not touched). Answers the rule as GET shows it.
   router.patch('/profiles/:name/rules/:ruleId', requireJson, (req, res) => {
     const profile = findProfile(String(req.params.name));
     const ruleId = String(req.params.ruleId);
