@@ -100,6 +100,7 @@ export function banner(b: Bouncer): string {
     const tls = l.tls === 'starttls' ? ' (STARTTLS)' : l.tls === 'implicit' ? ' (implicit TLS)' : '';
     lines.push(`  SMTP ${l.name.padEnd(11)} ${l.host}:${l.port}${tls}  profile ${l.profile}`);
   }
+  if (b.http.ui) lines.push(`  UI              ${b.http.url}/`);
   lines.push(`  HTTP API        ${b.http.url}/api/v1  (OpenAPI: ${b.http.url}/api/v1/openapi.json)`);
   lines.push(`  Store           ${b.store.kind === 'memory' ? 'in memory (nothing kept after exit)' : b.config.store.path}`);
   if (b.config.auth.users.length === 0 && b.listeners.some((l) => b.profiles.get(l.profile)?.auth.enabled)) {

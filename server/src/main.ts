@@ -3,14 +3,14 @@
  * and the HTTP/WebSocket server; and a clean shutdown. Used by the CLI and by tests (and the
  * testing kit) to run Bouncer in-process.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ConfigError, parseConfig } from './config/load.js';
 import type { BouncerConfig, BouncerConfigInput } from './config/schema.js';
 import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
 import { EventBus } from './events/bus.js';
-import type { ListenerInfo } from './http/deps.js';
+import type { ListenerInfo, PolicyControl } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
 import { WaitHub } from './http/waits.js';
 import { PolicyEngine } from './policy/engine.js';
@@ -28,7 +28,8 @@ export const VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 
 export interface Bouncer {
   config: BouncerConfig;
   listeners: ListenerInfo[];
-  http: { host: string; port: number; url: string };
+  /** `ui`: the browser UI is served at `url` + `/` (it has been built). */
+  http: { host: string; port: number; url: string; ui: boolean };
   store: Store;
   bus: EventBus;
   profiles: Map<string, Profile>;
@@ -44,6 +45,20 @@ export interface Bouncer {
 
 export interface StartOptions {
   log?: Logger;
+  /**
+   * The built browser UI served at `/` of the HTTP port. Defaults to `dist/web` when it has
+   * been built (`npm run build`; `npm start` builds it); `false` serves the API only.
+   */
+  uiDir?: string | false;
+}
+
+/** Where `vite build` puts the UI (see web/vite.config.ts). */
+export const DEFAULT_UI_DIR = path.join(PACKAGE_ROOT, 'dist', 'web');
+
+function resolveUiDir(option: string | false | undefined): string | undefined {
+  if (option === false) return undefined;
+  const dir = option ?? DEFAULT_UI_DIR;
+  return existsSync(path.join(dir, 'index.html')) ? dir : undefined;
 }
 
 /** The DNS world from the config, with the loopback identity added unless declared otherwise. */
@@ -104,7 +119,25 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const tlsKey = config.tls.keyFile ? readFileSync(config.tls.keyFile, 'utf8') : undefined;
   const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
 
+  const uiDir = resolveUiDir(options.uiDir);
   const running: RunningListener[] = [];
+  // each listener's current profile: the Policy view (PATCH /listeners/:name) switches it
+  const listenerProfiles = new Map(config.listeners.map((l) => [l.name, l.profile]));
+  const policy: PolicyControl = {
+    isRuleEnabled(profile, ruleId) {
+      const engine = engines.get(profile);
+      const rule = engine && Object.values(engine.profile.rules).flat().find((r) => r.id === ruleId);
+      return engine && rule ? engine.isEnabled(rule) : undefined;
+    },
+    setRuleEnabled(profile, ruleId, enabled) {
+      engines.get(profile)?.setEnabled(ruleId, enabled);
+    },
+    setListenerProfile(listener, profile) {
+      if (!profiles.has(profile)) throw new Error(`no profile ${profile}`);
+      listenerProfiles.set(listener, profile);
+      running.find((r) => r.info.name === listener)?.refreshProfile();
+    },
+  };
   let http: RunningHttpServer | undefined;
   const prune = () => {
     try {
@@ -120,6 +153,10 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const stop = async () => {
     clearInterval(pruneTimer);
     await Promise.all(running.map((l) => l.close()));
+    // smtp-server calls back as soon as it has told the last connections to close, before
+    // they have; give their sessions a moment (bounded) to be recorded as closed, or they
+    // would stay "open" in the store for good
+    for (let i = 0; i < 50 && live.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
     waits.close();
     await http?.close();
     scenarios.close();
@@ -128,14 +165,13 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
 
   try {
     for (const l of config.listeners) {
-      const profileName = l.profile;
       running.push(
         await startListener({
           name: l.name,
           host: l.host ?? config.host,
           port: l.port,
           tls: l.tls,
-          profile: () => profiles.get(profileName)!,
+          profile: () => profiles.get(listenerProfiles.get(l.name)!)!,
           engine: (name) => engines.get(name)!,
           dns,
           mailboxes,
@@ -161,8 +197,9 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         allowedOrigins: config.http.allowedOrigins,
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
+        policy,
       },
-      { host: config.http.host ?? config.host, port: config.http.port, log },
+      { host: config.http.host ?? config.host, port: config.http.port, log, staticDir: uiDir },
     );
   } catch (err) {
     await stop();
@@ -172,7 +209,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   return {
     config,
     listeners: running.map((r) => r.info),
-    http: { host: config.http.host ?? config.host, port: http.port, url: http.url },
+    http: { host: config.http.host ?? config.host, port: http.port, url: http.url, ui: uiDir !== undefined },
     store,
     bus,
     profiles,

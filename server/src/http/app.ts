@@ -1,6 +1,6 @@
 /**
  * The express application: versioned JSON API under `/api/v1`. The WebSocket hub shares the
- * port (see server.ts); a later UI can be served from `staticDir`.
+ * port (see server.ts); the browser UI is served from `staticDir` (see ui.ts).
  */
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { ApiDeps } from './deps.js';
@@ -17,11 +17,12 @@ import { sessionRoutes } from './routes/sessions.js';
 import { waitRoutes } from './routes/waits.js';
 import { ScenarioRegistry } from '../scenarios/registry.js';
 import { WaitHub } from './waits.js';
+import { serveUi } from './ui.js';
 
 export const API_PREFIX = '/api/v1';
 
 export interface AppOptions {
-  /** Directory served at `/` (the UI, added later). Unused when absent. */
+  /** The built UI, served at `/` (see ui.ts). API only when absent. */
   staticDir?: string;
   /** Where 500s are logged (a pino logger fits). Defaults to stderr. */
   log?: ErrorLog;
@@ -77,9 +78,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
   app.use(MAILHOG_PREFIX, createMailhogRouter(deps));
   app.use('/api', apiNotFound);
 
-  if (opts.staticDir) {
-    app.use(express.static(opts.staticDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
-  }
+  if (opts.staticDir) app.use(serveUi(opts.staticDir));
   app.use(apiNotFound);
   app.use(errorHandler(opts.log ?? stderrLog));
   return app;

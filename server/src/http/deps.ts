@@ -23,6 +23,17 @@ export interface LiveSessions {
   list(): SessionRecord[];
 }
 
+/**
+ * Runtime policy switches (the UI's Policy view): turn a rule on or off and move a listener to
+ * another profile, for sessions that start after the call. Names are checked by the routes.
+ */
+export interface PolicyControl {
+  /** The rule's effective state: the runtime switch if one was set, else the profile's `enabled`. */
+  isRuleEnabled(profile: string, ruleId: string): boolean | undefined;
+  setRuleEnabled(profile: string, ruleId: string, enabled: boolean): void;
+  setListenerProfile(listener: string, profile: string): void;
+}
+
 export interface ApiDeps {
   store: Store;
   bus: EventBus;
@@ -41,4 +52,6 @@ export interface ApiDeps {
   scenarios?: ScenarioRegistry;
   /** The held wait requests; created by the router when absent. */
   waits?: WaitHub;
+  /** Absent: profiles and listeners are read-only (the PATCH routes answer 404). */
+  policy?: PolicyControl;
 }

@@ -100,7 +100,9 @@ const replyTemplate = {
 
 const EVENTS_DESCRIPTION = `WebSocket of live events (upgrade a GET to \`ws://<host>/api/v1/events\`).
 
-On connect the server sends \`{"type":"hello","data":{"version":"…","counts":{…}}}\`, then every event
+On connect the server sends \`{"type":"hello","data":{"version":"…","counts":{…},"outcomes":{…}}}\` (\`counts\`:
+sessions, messages, accepted and rejected messages; \`outcomes\`: sessions per outcome — open, accepted, rejected,
+no-mail — at the same instant, so that counts plus the events that follow stay exact), then every event
 in the order it happened, each as one text frame \`{"type":"<event>","data":<payload>}\`:
 
 - \`session.opened\` — \`{session: SessionSummary}\`
@@ -122,7 +124,7 @@ export function openApiDocument(version: string) {
       version,
       description:
         'Sessions, transcripts, policy decisions and messages seen by the Bouncer SMTP sandbox. ' +
-        'Every error is JSON `{error, message}` where `error` is a stable id: `not_found`, `bad_request`, `internal`, ' +
+        'Every error is JSON `{error, message}` where `error` is a stable id: `not_found`, `bad_request`, `unsupported_media_type`, `internal`, ' +
         '`forbidden_host` (403: the Host header is not a loopback name or one of the configured http.allowedHosts — a DNS-rebinding guard).',
     },
     paths: {
@@ -293,6 +295,46 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      '/api/v1/profiles/{name}/rules/{ruleId}': {
+        patch: {
+          operationId: 'setRuleEnabled',
+          summary: 'Turn one rule of a profile on or off, live',
+          description:
+            'A runtime switch (the profile file is not changed, and a restart forgets it) that takes effect at once: ' +
+            'every evaluation after the call, in new sessions and in open ones, sees the rule on or off. `GET /profiles` shows the ' +
+            'effective state in each rule\'s `enabled`. The body must be JSON (`415 unsupported_media_type` otherwise).',
+          parameters: [pathParam('name', 'Profile name.'), pathParam('ruleId', 'Rule id, e.g. `helo.non-fqdn`.')],
+          requestBody: {
+            required: true,
+            content: json({ type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } }),
+          },
+          responses: {
+            '200': { description: 'The rule as it is now, with its profile and phase.', content: json(ref('RuleState')) },
+            ...errorResponses(400, 404),
+            '415': { $ref: '#/components/responses/UnsupportedMediaType' },
+          },
+        },
+      },
+      '/api/v1/listeners/{name}': {
+        patch: {
+          operationId: 'setListenerProfile',
+          summary: "Switch a listener's profile, live",
+          description:
+            'Connections opened after the call get the new profile (greeting, replies, rules, limits); open sessions keep ' +
+            'theirs. A runtime change: a restart goes back to the config. An unknown profile is `400 bad_request`; ' +
+            'the body must be JSON (`415 unsupported_media_type` otherwise).',
+          parameters: [pathParam('name', 'Listener name.')],
+          requestBody: {
+            required: true,
+            content: json({ type: 'object', required: ['profile'], additionalProperties: false, properties: { profile: str } }),
+          },
+          responses: {
+            '200': { description: 'The listener as it is now.', content: json(ref('Listener')) },
+            ...errorResponses(400, 404),
+            '415': { $ref: '#/components/responses/UnsupportedMediaType' },
+          },
+        },
+      },
       '/api/v1/listeners': {
         get: {
           operationId: 'listListeners',
@@ -424,6 +466,7 @@ export function openApiDocument(version: string) {
       responses: {
         BadRequest: { description: 'A parameter is invalid (`bad_request`); the message lists what is wrong.', content: json(ref('Error')) },
         NotFound: { description: 'No such resource (`not_found`).', content: json(ref('Error')) },
+        UnsupportedMediaType: { description: 'The request body is not JSON (`unsupported_media_type`).', content: json(ref('Error')) },
         Internal: { description: 'Unexpected server failure (`internal`); no details are given.', content: json(ref('Error')) },
       },
       schemas: {
@@ -614,7 +657,7 @@ export function openApiDocument(version: string) {
                       properties: {
                         id: str,
                         check: str,
-                        enabled: { type: 'boolean' },
+                        enabled: { type: 'boolean', description: 'Effective state: a runtime switch (PATCH) wins over the file.' },
                         description: str,
                         params: { type: 'object' },
                         reply: replyTemplate,
@@ -624,6 +667,20 @@ export function openApiDocument(version: string) {
                 ]),
               ),
             },
+          },
+        },
+        RuleState: {
+          type: 'object',
+          required: ['profile', 'phase', 'id', 'check', 'enabled', 'description', 'params', 'reply'],
+          properties: {
+            profile: str,
+            phase: { type: 'string', enum: [...PHASES] },
+            id: str,
+            check: str,
+            enabled: { type: 'boolean', description: 'The effective state (runtime switch, else the profile file).' },
+            description: str,
+            params: { type: 'object' },
+            reply: replyTemplate,
           },
         },
         Listener: {

@@ -180,6 +180,9 @@ export class BouncerConnection extends SMTPConnection {
   private async judgeHelo(verb: 'EHLO' | 'HELO', name: string, base: Partial<SessionContext>): Promise<'continue' | 'rejected'> {
     const verdict = await this.evaluate('helo', { ...base, helo: { verb, name } });
     if (verdict.kind === 'continue') return 'continue';
+    // the name a refused client claimed is what the session list should show (smtp-server
+    // never learns it); lower-cased like the names smtp-server records
+    this.recorder.update({ heloVerb: verb, heloName: name ? name.toLowerCase() : undefined });
     if (verdict.kind === 'drop') return 'rejected';
     if (verdict.reply.close && verb === 'EHLO' && !this.closeAfterReply) {
       this.writeReply({ ...verdict.reply, close: false });
@@ -247,9 +250,10 @@ export class BouncerConnection extends SMTPConnection {
   private afterCommand(next: () => void): void {
     const xAddr = this._xClient.get('ADDR');
     const xName = this._xClient.get('NAME');
+    const record = this.recorder.record;
     this.recorder.update({
-      heloVerb: this.hostNameAppearsAs ? (this.openingCommand as 'HELO' | 'EHLO') : undefined,
-      heloName: this.hostNameAppearsAs || undefined,
+      heloVerb: this.hostNameAppearsAs ? (this.openingCommand as 'HELO' | 'EHLO') : record.heloVerb,
+      heloName: this.hostNameAppearsAs || record.heloName,
       tls: this.secure,
       user: typeof this.session.user === 'string' ? this.session.user : undefined,
       claimedAddress: typeof xAddr === 'string' ? xAddr : undefined,

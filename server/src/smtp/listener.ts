@@ -65,7 +65,24 @@ class BouncerSmtpServer extends SMTPServer {
 export interface RunningListener {
   info: ListenerInfo;
   server: SMTPServer;
+  /**
+   * Re-reads `profile()` after a switch: the listener info and the smtp-server options that
+   * come from the profile. smtp-server reads its options per connection, so connections
+   * opened from now on get the new profile's settings; open ones keep theirs.
+   */
+  refreshProfile(): void;
   close(): Promise<void>;
+}
+
+/** The smtp-server options a profile decides (see startListener). */
+function profileOptions(profile: Profile): Pick<SMTPServerOptions, 'name' | 'authMethods' | 'maxCommandLength' | 'socketTimeout'> {
+  return {
+    name: profile.hostname,
+    // smtp-server upper-cases these once in its constructor; a later change must do the same
+    authMethods: profile.auth.mechanisms.map((m) => m.toUpperCase()),
+    maxCommandLength: profile.limits.maxLineLength,
+    socketTimeout: profile.limits.idleTimeoutMs,
+  };
 }
 
 function connectionOf(_server: SMTPServer, session: object): BouncerConnection | undefined {
@@ -76,7 +93,7 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
   const profile = opts.profile();
   const options: SMTPServerOptions = {
     secure: opts.tls === 'implicit',
-    name: profile.hostname,
+    ...profileOptions(profile),
     // replies carry only the enhanced codes the profile gives (RFC 2034): never derive them
     hideENHANCEDSTATUSCODES: true,
     hideDSN: true,
@@ -86,11 +103,8 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
     // sequence, TLS and auth requirements are policy rules, not smtp-server's built-ins
     authOptional: true,
     allowInsecureAuth: true,
-    authMethods: profile.auth.mechanisms,
     useXClient: opts.xclientFrom,
     maxAllowedUnauthenticatedCommands: false,
-    maxCommandLength: profile.limits.maxLineLength,
-    socketTimeout: profile.limits.idleTimeoutMs,
     closeTimeout: 2000,
     logger: false,
     ...(opts.tlsKey && opts.tlsCert ? { key: opts.tlsKey, cert: opts.tlsCert } : {}),
@@ -158,6 +172,11 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
   return {
     info,
     server,
+    refreshProfile() {
+      const next = opts.profile();
+      Object.assign(server.options, profileOptions(next));
+      info.profile = next.name;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -102,7 +102,11 @@ describe('event hub', () => {
     await until(() => frames.length >= 1);
     expect(frames[0]).toEqual({
       type: 'hello',
-      data: { version: '1.2.3-test', counts: { sessions: 1, messages: 0, accepted: 0, rejected: 0 } },
+      data: {
+        version: '1.2.3-test',
+        counts: { sessions: 1, messages: 0, accepted: 0, rejected: 0 },
+        outcomes: { open: 0, accepted: 1, rejected: 0, 'no-mail': 0 },
+      },
     });
     expect(srv.hub.clientCount()).toBe(1);
 
