@@ -9,6 +9,8 @@ import pino, { type Logger } from 'pino';
 import { ConfigError, parseConfig } from './config/load.js';
 import type { BouncerConfig, BouncerConfigInput } from './config/schema.js';
 import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
+import { authenticateMessage } from './mail/authenticate.js';
+import { RateLimiter } from './policy/rates.js';
 import { EventBus } from './events/bus.js';
 import type { ListenerInfo } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
@@ -33,11 +35,15 @@ export interface Bouncer {
   engines: Map<string, PolicyEngine>;
   live: LiveSessionRegistry;
   log: Logger;
+  /** Rate-limit history (what was accepted, when). */
+  rates: RateLimiter;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   log?: Logger;
+  /** The clock (epoch ms) of records and rate limits; tests pass a fake one instead of sleeping. */
+  now?: () => number;
 }
 
 /** The DNS world from the config, with the loopback identity added unless declared otherwise. */
@@ -92,7 +98,11 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const live = new LiveSessionRegistry();
   const dns = buildDnsWorld(config);
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
-  const recorderDeps = { store, bus, live, now: () => Date.now() };
+  const now = options.now ?? (() => Date.now());
+  const recorderDeps = { store, bus, live, now };
+  const rates = new RateLimiter(now);
+  const authSettings = { world: dns, undeclared: config.dns.undeclared, bulkDomains: config.senders.bulk };
+  const authenticate = (raw: Buffer, envelope: Parameters<typeof authenticateMessage>[1]) => authenticateMessage(raw, envelope, authSettings);
   const tlsKey = config.tls.keyFile ? readFileSync(config.tls.keyFile, 'utf8') : undefined;
   const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
 
@@ -136,6 +146,8 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
           tlsKey,
           tlsCert,
           log,
+          authenticate,
+          rates,
         }),
       );
     }
@@ -167,6 +179,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     engines,
     live,
     log,
+    rates,
     stop,
   };
 }

@@ -34,6 +34,7 @@ function makeSession(overrides: Partial<SessionRecord> = {}): SessionRecord {
       { t: 3, dir: 'C', text: 'EHLO client.example' },
     ],
     decisions: [],
+    warnings: [],
     messageIds: [],
     ...overrides,
   };

@@ -59,6 +59,8 @@ const replyTemplate = {
   },
 };
 
+const authResult = { type: 'string', enum: ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy'] };
+
 const EVENTS_DESCRIPTION = `WebSocket of live events (upgrade a GET to \`ws://<host>/api/v1/events\`).
 
 On connect the server sends \`{"type":"hello","data":{"version":"…","counts":{…}}}\`, then every event
@@ -67,6 +69,7 @@ in the order it happened, each as one text frame \`{"type":"<event>","data":<pay
 - \`session.opened\` — \`{session: SessionSummary}\`
 - \`session.line\` — \`{sessionId, line: TranscriptLine}\`
 - \`session.decision\` — \`{sessionId, decision: Decision}\`
+- \`session.warning\` — \`{sessionId, warning: Warning}\`
 - \`message.stored\` — \`{message: MessageSummary}\`
 - \`session.closed\` — \`{session: SessionSummary}\`
 
@@ -329,9 +332,85 @@ export function openApiDocument(version: string) {
             scenarioId: str,
           },
         },
+        Warning: {
+          type: 'object',
+          description: 'Something Gmail would hold against the sender without refusing the message (a warning rule fired).',
+          required: ['at', 'phase', 'ruleId', 'text', 'why', 'fix'],
+          properties: {
+            at: epochMs,
+            phase: { type: 'string', enum: [...PHASES] },
+            ruleId: str,
+            text: { type: 'string', description: 'What Gmail would do.' },
+            why: str,
+            fix: str,
+            reply: {
+              type: 'object',
+              description: 'The reply Gmail would give.',
+              required: ['code', 'lines'],
+              properties: { code: int, enhanced: str, lines: { type: 'array', items: str } },
+            },
+            messageId: { type: 'string', description: 'The stored message the warning is about.' },
+          },
+        },
+        MessageAuth: {
+          type: 'object',
+          description: 'SPF, DKIM, DMARC and ARC results of a message (RFC 8601 result values), checked against the DNS world.',
+          required: ['spf', 'dkim', 'arc', 'headerFrom', 'undeclaredPolicy', 'bulk', 'header'],
+          properties: {
+            spf: {
+              type: 'object',
+              required: ['result', 'domain', 'identity', 'ip', 'declared'],
+              properties: {
+                result: authResult,
+                domain: str,
+                identity: { type: 'string', enum: ['mailfrom', 'helo'] },
+                ip: str,
+                record: str,
+                allQualifier: str,
+                comment: str,
+                declared: { type: 'boolean', description: 'False when the DNS world has no records for the domain.' },
+              },
+            },
+            dkim: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['result', 'domain', 'selector', 'aligned', 'declared'],
+                properties: {
+                  result: authResult,
+                  domain: str,
+                  selector: str,
+                  algorithm: str,
+                  aligned: { type: 'boolean' },
+                  keyBits: int,
+                  comment: str,
+                  declared: { type: 'boolean' },
+                },
+              },
+            },
+            dmarc: {
+              type: 'object',
+              required: ['result', 'domain', 'spfAligned', 'dkimAligned', 'declared'],
+              properties: {
+                result: authResult,
+                domain: str,
+                policy: { type: 'string', enum: ['none', 'quarantine', 'reject'] },
+                record: str,
+                spfAligned: { type: 'boolean' },
+                dkimAligned: { type: 'boolean' },
+                declared: { type: 'boolean' },
+              },
+            },
+            arc: { type: 'object', required: ['result', 'instance'], properties: { result: authResult, instance: int, comment: str } },
+            headerFrom: { type: 'array', items: str },
+            undeclaredPolicy: { type: 'string', enum: ['none', 'fail'] },
+            bulk: { type: 'boolean' },
+            header: { type: 'string', description: 'The Authentication-Results header field added to the stored copy.' },
+          },
+        },
         SessionSummary: {
           type: 'object',
-          required: ['id', 'listener', 'profile', 'startedAt', 'clientAddress', 'clientPort', 'tls', 'outcome', 'messageIds'],
+          required: ['id', 'listener', 'profile', 'startedAt', 'clientAddress', 'clientPort', 'tls', 'outcome', 'messageIds', 'warningCount'],
           properties: {
             id: str,
             listener: str,
@@ -350,6 +429,7 @@ export function openApiDocument(version: string) {
             rejection: { ...rejection, description: 'The last rejection in the session.' },
             messageIds: { type: 'array', items: str },
             subject: str,
+            warningCount: { type: 'integer', minimum: 0, description: 'How many warnings the session has.' },
           },
         },
         Session: {
@@ -357,10 +437,11 @@ export function openApiDocument(version: string) {
             ref('SessionSummary'),
             {
               type: 'object',
-              required: ['lines', 'decisions'],
+              required: ['lines', 'decisions', 'warnings'],
               properties: {
                 lines: { type: 'array', items: ref('TranscriptLine') },
                 decisions: { type: 'array', items: ref('Decision') },
+                warnings: { type: 'array', items: ref('Warning') },
               },
             },
           ],
@@ -395,6 +476,7 @@ export function openApiDocument(version: string) {
               },
             },
             parseError: str,
+            auth: ref('MessageAuth'),
           },
         },
         Message: {
@@ -468,6 +550,7 @@ export function openApiDocument(version: string) {
                         description: str,
                         params: { type: 'object' },
                         reply: replyTemplate,
+                        warning: { type: 'string', description: 'Set on warning rules: the warning text; `reply` is then what Gmail would answer.' },
                       },
                     },
                   },
@@ -493,7 +576,7 @@ export function openApiDocument(version: string) {
           properties: {
             type: {
               type: 'string',
-              enum: ['hello', 'session.opened', 'session.line', 'session.decision', 'message.stored', 'session.closed'],
+              enum: ['hello', 'session.opened', 'session.line', 'session.decision', 'session.warning', 'message.stored', 'session.closed'],
             },
             data: { type: 'object' },
           },

@@ -22,6 +22,7 @@ import { messageSummary } from '../store/common.js';
 import type { MessageRecord } from '../store/types.js';
 import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
+import { acceptedRateEvents, authenticateReceived, withAuthenticationResults } from './message-extras.js';
 import type { ListenerRuntime } from './listener.js';
 import { newSessionId } from './session-id.js';
 import { SessionRecorder } from './session-recorder.js';
@@ -187,8 +188,9 @@ export class BouncerConnection extends SMTPConnection {
     return true;
   }
 
-  private async evaluate(phase: Phase, extra: Partial<SessionContext>): Promise<Verdict> {
+  private async evaluate(phase: Phase, extra: Partial<SessionContext>, messageId?: string): Promise<Verdict> {
     const verdict = await this.engine.evaluate(phase, { ...this.context(), ...extra });
+    for (const warning of verdict.warnings ?? []) this.recorder.warning(messageId ? { ...warning, messageId } : warning);
     if (verdict.kind === 'reject') this.recorder.decision(verdict.decision);
     return verdict;
   }
@@ -237,6 +239,7 @@ export class BouncerConnection extends SMTPConnection {
       mailboxes: this.runtime.mailboxes,
       users: this.runtime.users,
       now: () => new Date(this.runtime.recorderDeps.now()),
+      rates: this.runtime.rates,
     };
   }
 
@@ -299,9 +302,10 @@ export class BouncerConnection extends SMTPConnection {
   private async finishMessage(raw: Buffer, size: number, truncated: boolean): Promise<boolean> {
     const messageId = randomUUID();
     const parsed = await parseMessage(raw);
-    const verdict = await this.evaluate('message', {
-      message: { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError },
-    });
+    const ctx = this.context();
+    const auth = await authenticateReceived(this.runtime, ctx, raw, truncated);
+    const facts = { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError, auth, from: parsed.from, attachments: parsed.attachmentBodies };
+    const verdict = await this.evaluate('message', { message: facts }, messageId);
     const envelope = this.session.envelope;
     const { attachmentBodies, ...fields } = parsed;
     const record: MessageRecord = {
@@ -318,10 +322,12 @@ export class BouncerConnection extends SMTPConnection {
       size,
       truncated,
       ...fields,
+      ...(auth ? { auth } : {}),
     };
     this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
     try {
-      this.recorder.saveMessage({ record, raw, attachments: attachmentBodies });
+      const stored = verdict.kind === 'continue' ? withAuthenticationResults(raw, auth) : raw;
+      this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies });
     } catch (err) {
       this.runtime.log.error({ err, session: this.sessionId }, 'store write failed');
       this.recorder.decision(this.storeFailure((err as Error).message));
@@ -333,6 +339,7 @@ export class BouncerConnection extends SMTPConnection {
       this.pendingReply = verdict.reply;
       return false;
     }
+    this.runtime.rates?.record(acceptedRateEvents(ctx, facts));
     this.pendingReply = this.builtin('accepted', { messageId });
     return true;
   }

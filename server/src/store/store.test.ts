@@ -38,6 +38,18 @@ function session(id: string, overrides: Partial<SessionRecord> = {}): SessionRec
         fix: 'nothing to change',
       },
     ],
+    warnings: [
+      {
+        at: 5,
+        phase: 'message',
+        ruleId: 'message.dmarc-quarantine',
+        text: 'Gmail would deliver this message to the spam folder.',
+        why: 'DMARC fails for example.com, whose policy is quarantine.',
+        fix: 'Sign with DKIM for example.com.',
+        reply: { code: 250, enhanced: '2.0.0', lines: ['OK 1 id - gsmtp'] },
+        messageId: 'm-1',
+      },
+    ],
     messageIds: [],
     ...overrides,
   };
@@ -144,9 +156,10 @@ describe.each(implementations)('$name', ({ open }) => {
       for (const item of page.items) {
         expect(item).not.toHaveProperty('lines');
         expect(item).not.toHaveProperty('decisions');
+        expect(item).not.toHaveProperty('warnings');
       }
-      const { lines: _lines, decisions: _decisions, ...summary } = session('mid', { startedAt: 200 });
-      expect(page.items[1]).toEqual(summary);
+      const { lines: _lines, decisions: _decisions, warnings: _warnings, ...summary } = session('mid', { startedAt: 200 });
+      expect(page.items[1]).toEqual({ ...summary, warningCount: 1 });
     });
 
     it('breaks timestamp ties by insertion order (later first), also after an upsert', () => {

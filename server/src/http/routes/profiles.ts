@@ -21,6 +21,7 @@ export function publicProfile(p: Profile) {
           description: r.description,
           params: r.params,
           reply: r.reply,
+          ...(r.warning !== undefined ? { warning: r.warning } : {}),
         })),
       ]),
     ),

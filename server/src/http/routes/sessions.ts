@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { sessionSummary } from '../../store/common.js';
 import type { SessionFilter, SessionRecord, SessionSummary } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound, parseOr400 } from '../errors.js';
@@ -15,8 +16,7 @@ const sessionQuery = z.object({
 });
 
 export function toSummary(session: SessionRecord): SessionSummary {
-  const { lines: _lines, decisions: _decisions, ...summary } = session;
-  return summary;
+  return sessionSummary(session);
 }
 
 /**
@@ -24,7 +24,7 @@ export function toSummary(session: SessionRecord): SessionSummary {
  * `q` is a case-insensitive substring of the id, client address, claimed address, EHLO name,
  * subject or rule id; a blank `q` is no filter.
  */
-export function matchesSessionFilter(s: SessionSummary, f: SessionFilter): boolean {
+export function matchesSessionFilter(s: Omit<SessionSummary, 'warningCount'>, f: SessionFilter): boolean {
   if (f.outcome !== undefined && s.outcome !== f.outcome) return false;
   if (f.listener !== undefined && s.listener !== f.listener) return false;
   const needle = f.q?.trim().toLowerCase();
