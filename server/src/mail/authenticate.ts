@@ -111,7 +111,9 @@ export async function authenticateMessage(raw: Buffer, env: MessageEnvelope, set
     declared: declares(spfDomain),
   };
 
-  const dkim: DkimAuth[] = (res.dkim?.results ?? []).map((r) => {
+  // an unsigned message gets one row {result: none, comment: 'message not signed'} without a domain
+  const signatures = (res.dkim?.results ?? []).filter((r) => !!(r as { signingDomain?: string }).signingDomain);
+  const dkim: DkimAuth[] = signatures.map((r) => {
     const row = r as unknown as {
       signingDomain?: string;
       selector?: string;
