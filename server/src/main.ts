@@ -8,6 +8,8 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ConfigError, parseConfig } from './config/load.js';
 import type { BouncerConfig, BouncerConfigInput } from './config/schema.js';
+import { DoctorInputError, runDoctor } from './doctor/doctor.js';
+import { RealDnsWorld } from './dns/real-world.js';
 import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
 import { authenticateMessage } from './mail/authenticate.js';
 import { RateLimiter } from './policy/rates.js';
@@ -161,6 +163,17 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         allowedOrigins: config.http.allowedOrigins,
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
+        doctor: async ({ resolver, ...input }) => {
+          let world: RealDnsWorld | StaticDnsWorld = dns;
+          if (resolver) {
+            try {
+              world = new RealDnsWorld(resolver);
+            } catch (err) {
+              throw new DoctorInputError((err as Error).message);
+            }
+          }
+          return runDoctor(input, world, profiles.get('gmail-mx')!, resolver ? `DNS server ${resolver}` : 'the DNS world');
+        },
       },
       { host: config.http.host ?? config.host, port: config.http.port, log },
     );

@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps.js';
 import { apiNotFound, errorHandler, type ErrorLog } from './errors.js';
 import { isHostAllowed } from './host-check.js';
 import { openApiDocument } from './openapi.js';
+import { doctorRoutes } from './routes/doctor.js';
 import { healthRoutes } from './routes/health.js';
 import { listenerRoutes } from './routes/listeners.js';
 import { messageRoutes } from './routes/messages.js';
@@ -42,6 +43,7 @@ export function createApiRouter(deps: ApiDeps, startedAt = Date.now()): Router {
   messageRoutes(router, deps);
   profileRoutes(router, deps);
   listenerRoutes(router, deps);
+  doctorRoutes(router, deps);
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.version));
   });

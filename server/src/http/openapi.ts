@@ -61,6 +61,13 @@ const replyTemplate = {
 
 const authResult = { type: 'string', enum: ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy'] };
 
+const doctorReply = {
+  type: 'object',
+  description: 'The reply Gmail would give (session id shown as <session-id>).',
+  required: ['code', 'lines'],
+  properties: { code: { type: 'integer' }, enhanced: { type: 'string' }, lines: { type: 'array', items: { type: 'string' } } },
+};
+
 const EVENTS_DESCRIPTION = `WebSocket of live events (upgrade a GET to \`ws://<host>/api/v1/events\`).
 
 On connect the server sends \`{"type":"hello","data":{"version":"…","counts":{…}}}\`, then every event
@@ -238,6 +245,34 @@ export function openApiDocument(version: string) {
           responses: {
             '200': { description: 'Every listener.', content: json({ type: 'array', items: ref('Listener') }) },
             ...errorResponses(),
+          },
+        },
+      },
+      '/api/v1/doctor': {
+        post: {
+          operationId: 'runDoctor',
+          summary: 'The checks Gmail would run on a sender (EHLO, PTR, SPF, DKIM, DMARC), without sending mail',
+          description:
+            'The same report as `bouncer doctor --json`. Checked against the DNS world of the config, or against the DNS server named in `resolver` ' +
+            '(an IP address with an optional port). Each step is pass / fail / warn with the Gmail reply it would cause and the fix.',
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['ip', 'helo', 'from'],
+              additionalProperties: false,
+              properties: {
+                ip: { type: 'string', description: 'The sending IP address.' },
+                helo: { type: 'string', description: 'The EHLO name of the sending server.' },
+                from: { type: 'string', description: 'The sender address (MAIL FROM and From).' },
+                dkimSelector: { type: 'string', description: 'Check the key at <selector>._domainkey.<from domain>.' },
+                resolver: { type: 'string', description: 'A DNS server to ask instead of the DNS world, e.g. 127.0.0.1:5353.' },
+              },
+            }),
+          },
+          responses: {
+            '200': { description: 'The report.', content: json(ref('DoctorReport')) },
+            ...errorResponses(400),
           },
         },
       },
@@ -556,6 +591,35 @@ export function openApiDocument(version: string) {
                   },
                 ]),
               ),
+            },
+          },
+        },
+        DoctorReport: {
+          type: 'object',
+          required: ['input', 'dns', 'profile', 'steps', 'verdict'],
+          properties: {
+            input: { type: 'object', required: ['ip', 'helo', 'from'], properties: { ip: str, helo: str, from: str, dkimSelector: str } },
+            dns: { type: 'string', description: '`the DNS world` or `DNS server <address>`.' },
+            profile: { type: 'string', description: 'The profile whose replies are shown.' },
+            steps: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'title', 'status', 'detail'],
+                properties: {
+                  id: { type: 'string', enum: ['ehlo-form', 'ptr', 'forward-confirmation', 'ehlo-matches-ptr', 'spf', 'dkim', 'dmarc'] },
+                  title: str,
+                  status: { type: 'string', enum: ['pass', 'fail', 'warn'] },
+                  detail: str,
+                  reply: doctorReply,
+                  fix: str,
+                },
+              },
+            },
+            verdict: {
+              type: 'object',
+              required: ['status', 'summary'],
+              properties: { status: { type: 'string', enum: ['pass', 'fail', 'warn'] }, summary: str, reply: doctorReply },
             },
           },
         },
