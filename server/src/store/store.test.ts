@@ -263,10 +263,23 @@ describe.each(implementations)('$name', ({ open }) => {
     it('stores message, raw source, attachments and the session snapshot together', () => {
       const s = session('s1', { outcome: 'open' });
       store.saveSession(s);
-      const m = message('m1', 's1', {}, [attachment(0, 'first'), attachment(1, 'second')]);
+      // with authentication results: they round-trip like every other field
+      const auth: MessageRecord['auth'] = {
+        spf: { result: 'pass', domain: 'example.org', identity: 'mailfrom', ip: '192.0.2.10', record: 'v=spf1 ip4:192.0.2.10 -all', allQualifier: '-', declared: true },
+        dkim: [{ result: 'fail', domain: 'example.org', selector: 's1', algorithm: 'rsa-sha256', aligned: true, keyBits: 2048, comment: 'bad signature', declared: true }],
+        dmarc: { result: 'pass', domain: 'example.org', policy: 'reject', record: 'v=DMARC1; p=reject', spfAligned: true, dkimAligned: false, declared: true },
+        arc: { result: 'none', instance: 0 },
+        headerFrom: ['sender@example.org'],
+        undeclaredPolicy: 'none',
+        bulk: false,
+        header: 'Authentication-Results: mx.google.com;\r\n spf=pass',
+      };
+      const m = message('m1', 's1', { auth }, [attachment(0, 'first'), attachment(1, 'second')]);
       const snapshot = deliver(store, s, m);
 
       expect(store.getMessage('m1')).toEqual(m.record);
+      expect(store.getMessage('m1')!.auth).toEqual(auth);
+      expect(store.listMessages({}).items[0]!.auth).toEqual(auth);
       expect(store.getRaw('m1')).toEqual(m.raw);
       expect(Buffer.isBuffer(store.getRaw('m1'))).toBe(true);
       expect(store.getAttachment('m1', 1)).toEqual(attachment(1, 'second'));
