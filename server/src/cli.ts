@@ -6,10 +6,14 @@ import { parseArgs } from 'node:util';
 import { buildConfig, ConfigError, ENV_VARS, overridesFromEnv, type Overrides } from './config/load.js';
 import { ProfileError } from './policy/profile.js';
 import { profileProblems, startBouncer, VERSION, type Bouncer } from './main.js';
+import { doctorMain } from './doctor/cli.js';
 
 export const HELP = `bouncer ${VERSION} — a local SMTP sandbox that answers like Gmail
 
 Usage: bouncer [options]        (npm start -- [options])
+       bouncer doctor --ip <address> --helo <name> --from <address> [--dkim-selector <s>] [--resolver <ip[:port]>]
+                              the checks Gmail would run on a sender, without sending mail
+                              (bouncer doctor --help)
 
 Options:
   -c, --config <file>         YAML config file (every setting, see README "Configuration")
@@ -110,6 +114,7 @@ export function banner(b: Bouncer): string {
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv[0] === 'doctor') return doctorMain(argv.slice(1), env);
   const flags = parseFlags(argv);
   if (flags.help) {
     process.stdout.write(HELP);

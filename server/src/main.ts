@@ -8,7 +8,11 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ConfigError, parseConfig } from './config/load.js';
 import type { BouncerConfig, BouncerConfigInput } from './config/schema.js';
+import { DoctorInputError, runDoctor } from './doctor/doctor.js';
+import { RealDnsWorld } from './dns/real-world.js';
 import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
+import { authenticateMessage } from './mail/authenticate.js';
+import { RateLimiter } from './policy/rates.js';
 import { EventBus } from './events/bus.js';
 import type { ListenerInfo, PolicyControl } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
@@ -40,6 +44,8 @@ export interface Bouncer {
   /** Held `/messages/wait` and `/sessions/wait` requests. */
   waits: WaitHub;
   log: Logger;
+  /** Rate-limit history (what was accepted, when). */
+  rates: RateLimiter;
   stop(): Promise<void>;
 }
 
@@ -50,6 +56,8 @@ export interface StartOptions {
    * been built (`npm run build`; `npm start` builds it); `false` serves the API only.
    */
   uiDir?: string | false;
+  /** The clock (epoch ms) of records and rate limits; tests pass a fake one instead of sleeping. */
+  now?: () => number;
 }
 
 /** Where `vite build` puts the UI (see web/vite.config.ts). */
@@ -115,7 +123,11 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const live = new LiveSessionRegistry();
   const dns = buildDnsWorld(config);
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
-  const recorderDeps = { store, bus, live, now: () => Date.now() };
+  const now = options.now ?? (() => Date.now());
+  const recorderDeps = { store, bus, live, now };
+  const rates = new RateLimiter(now);
+  const authSettings = { world: dns, undeclared: config.dns.undeclared, bulkDomains: config.senders.bulk };
+  const authenticate = (raw: Buffer, envelope: Parameters<typeof authenticateMessage>[1]) => authenticateMessage(raw, envelope, authSettings);
   const tlsKey = config.tls.keyFile ? readFileSync(config.tls.keyFile, 'utf8') : undefined;
   const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
 
@@ -182,6 +194,8 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
           tlsKey,
           tlsCert,
           log,
+          authenticate,
+          rates,
         }),
       );
     }
@@ -198,6 +212,17 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
         allowedHosts: [config.http.host ?? config.host, ...config.http.allowedHosts],
         version: VERSION,
         policy,
+        doctor: async ({ resolver, ...input }) => {
+          let world: RealDnsWorld | StaticDnsWorld = dns;
+          if (resolver) {
+            try {
+              world = new RealDnsWorld(resolver);
+            } catch (err) {
+              throw new DoctorInputError((err as Error).message);
+            }
+          }
+          return runDoctor(input, world, profiles.get('gmail-mx')!, resolver ? `DNS server ${resolver}` : 'the DNS world');
+        },
       },
       { host: config.http.host ?? config.host, port: config.http.port, log, staticDir: uiDir },
     );
@@ -218,6 +243,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     scenarios,
     waits,
     log,
+    rates,
     stop,
   };
 }

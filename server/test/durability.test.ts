@@ -197,7 +197,7 @@ async function sendUntilKilled(server: Server, cycle: number): Promise<{ acked: 
         expect((await c.command('MAIL FROM:<sender@example.com>')).code).toBe(250);
         expect((await c.command('RCPT TO:<rcpt@example.org>')).code).toBe(250);
         expect((await c.command('DATA')).code).toBe(354);
-        const reply = await c.command(`From: sender@example.com\r\nTo: rcpt@example.org\r\nSubject: ${subject}\r\n\r\nbody of ${subject}\r\n.`);
+        const reply = await c.command(`From: sender@example.com\r\nTo: rcpt@example.org\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\s+/g, '.')}@example.com>\r\n\r\nbody of ${subject}\r\n.`);
         if (reply.code !== 250) throw new Error(`unexpected reply to the message: ${reply.last}`);
         const m = ACCEPTED.exec(reply.last);
         expect(m, reply.last).not.toBeNull();

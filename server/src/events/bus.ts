@@ -3,13 +3,14 @@
  * metrics) subscribe. Storage never imports a transport, and no transport imports storage.
  */
 import { EventEmitter } from 'node:events';
-import type { Decision } from '../policy/types.js';
+import type { Decision, Warning } from '../policy/types.js';
 import type { MessageSummary, SessionSummary, TranscriptLine } from '../store/types.js';
 
 export interface BusEvents {
   'session.opened': { session: SessionSummary };
   'session.line': { sessionId: string; line: TranscriptLine };
   'session.decision': { sessionId: string; decision: Decision };
+  'session.warning': { sessionId: string; warning: Warning };
   'message.stored': { message: MessageSummary };
   'session.closed': { session: SessionSummary };
 }
@@ -19,6 +20,7 @@ export const BUS_EVENT_NAMES: readonly BusEventName[] = [
   'session.opened',
   'session.line',
   'session.decision',
+  'session.warning',
   'message.stored',
   'session.closed',
 ];

@@ -35,6 +35,7 @@ function makeSession(overrides: Partial<SessionRecord> = {}): SessionRecord {
       { t: 3, dir: 'C', text: 'EHLO client.example' },
     ],
     decisions: [],
+    warnings: [],
     messageIds: [],
     ...overrides,
   };
@@ -649,5 +650,18 @@ describe('OpenAPI document', () => {
       const [, section, name] = /#\/components\/(\w+)\/(\w+)/.exec(r) ?? [];
       expect((doc.components as Record<string, Record<string, unknown>>)[section!]?.[name!], r).toBeDefined();
     }
+  });
+});
+
+describe('POST /api/v1/doctor', () => {
+  it('404 not_found when the server has no doctor; 400 bad_request for a body that is not the schema', async () => {
+    const h = await start();
+    const post = (body: unknown) => h.get('/api/v1/doctor', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(await expectError(await post({ ip: '203.0.113.7', helo: 'mail.example.com', from: 'a@example.com' }), 404, 'not_found')).toBe('the doctor is not available on this server');
+    h.deps.doctor = async () => {
+      throw new Error('not reached');
+    };
+    expect(await expectError(await post({ ip: '203.0.113.7' }), 400, 'bad_request')).toMatch(/^invalid body: /);
+    expect(await expectError(await post({ ip: '1.2.3.4', helo: 'h.example', from: 'a@example.com', extra: 1 }), 400, 'bad_request')).toMatch(/extra/);
   });
 });

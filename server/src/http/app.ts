@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps.js';
 import { apiNotFound, errorHandler, type ErrorLog } from './errors.js';
 import { isHostAllowed } from './host-check.js';
 import { openApiDocument } from './openapi.js';
+import { doctorRoutes } from './routes/doctor.js';
 import { healthRoutes } from './routes/health.js';
 import { listenerRoutes } from './routes/listeners.js';
 import { createMailhogRouter, MAILHOG_PREFIX } from './routes/mailhog.js';
@@ -51,6 +52,7 @@ export function createApiRouter(deps: ApiDeps, startedAt = Date.now()): Router {
   profileRoutes(router, deps);
   listenerRoutes(router, deps);
   scenarioRoutes(router, deps.scenarios ?? new ScenarioRegistry({ profiles: deps.profiles }));
+  doctorRoutes(router, deps);
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.version));
   });

@@ -2,7 +2,9 @@
  * What the HTTP API and the WebSocket hub are given. Plain interfaces passed in, so tests
  * can build them without a framework.
  */
+import type { DoctorReport } from '../doctor/doctor.js';
 import type { EventBus } from '../events/bus.js';
+import type { DoctorRequest } from './routes/doctor.js';
 import type { Profile } from '../policy/profile.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { WaitHub } from './waits.js';
@@ -54,4 +56,6 @@ export interface ApiDeps {
   waits?: WaitHub;
   /** Absent: profiles and listeners are read-only (the PATCH routes answer 404). */
   policy?: PolicyControl;
+  /** `POST /api/v1/doctor`: the diagnosis against the DNS world (or the DNS server the request names). */
+  doctor?: (input: DoctorRequest) => Promise<DoctorReport>;
 }

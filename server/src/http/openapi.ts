@@ -98,6 +98,15 @@ const replyTemplate = {
   },
 };
 
+const authResult = { type: 'string', enum: ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy'] };
+
+const doctorReply = {
+  type: 'object',
+  description: 'The reply Gmail would give (session id shown as <session-id>).',
+  required: ['code', 'lines'],
+  properties: { code: { type: 'integer' }, enhanced: { type: 'string' }, lines: { type: 'array', items: { type: 'string' } } },
+};
+
 const EVENTS_DESCRIPTION = `WebSocket of live events (upgrade a GET to \`ws://<host>/api/v1/events\`).
 
 On connect the server sends \`{"type":"hello","data":{"version":"…","counts":{…},"outcomes":{…}}}\` (\`counts\`:
@@ -108,6 +117,7 @@ in the order it happened, each as one text frame \`{"type":"<event>","data":<pay
 - \`session.opened\` — \`{session: SessionSummary}\`
 - \`session.line\` — \`{sessionId, line: TranscriptLine}\`
 - \`session.decision\` — \`{sessionId, decision: Decision}\`
+- \`session.warning\` — \`{sessionId, warning: Warning}\`
 - \`message.stored\` — \`{message: MessageSummary}\`
 - \`session.closed\` — \`{session: SessionSummary}\`
 
@@ -381,6 +391,34 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      '/api/v1/doctor': {
+        post: {
+          operationId: 'runDoctor',
+          summary: 'The checks Gmail would run on a sender (EHLO, PTR, SPF, DKIM, DMARC), without sending mail',
+          description:
+            'The same report as `bouncer doctor --json`. Checked against the DNS world of the config, or against the DNS server named in `resolver` ' +
+            '(an IP address with an optional port). Each step is pass / fail / warn with the Gmail reply it would cause and the fix.',
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['ip', 'helo', 'from'],
+              additionalProperties: false,
+              properties: {
+                ip: { type: 'string', description: 'The sending IP address.' },
+                helo: { type: 'string', description: 'The EHLO name of the sending server.' },
+                from: { type: 'string', description: 'The sender address (MAIL FROM and From).' },
+                dkimSelector: { type: 'string', description: 'Check the key at <selector>._domainkey.<from domain>.' },
+                resolver: { type: 'string', description: 'A DNS server to ask instead of the DNS world, e.g. 127.0.0.1:5353.' },
+              },
+            }),
+          },
+          responses: {
+            '200': { description: 'The report.', content: json(ref('DoctorReport')) },
+            ...errorResponses(400),
+          },
+        },
+      },
       '/api/v1/scenarios/{id}': {
         get: {
           operationId: 'getScenario',
@@ -518,9 +556,85 @@ export function openApiDocument(version: string) {
             scenarioId: str,
           },
         },
+        Warning: {
+          type: 'object',
+          description: 'Something Gmail would hold against the sender without refusing the message (a warning rule fired).',
+          required: ['at', 'phase', 'ruleId', 'text', 'why', 'fix'],
+          properties: {
+            at: epochMs,
+            phase: { type: 'string', enum: [...PHASES] },
+            ruleId: str,
+            text: { type: 'string', description: 'What Gmail would do.' },
+            why: str,
+            fix: str,
+            reply: {
+              type: 'object',
+              description: 'The reply Gmail would give.',
+              required: ['code', 'lines'],
+              properties: { code: int, enhanced: str, lines: { type: 'array', items: str } },
+            },
+            messageId: { type: 'string', description: 'The stored message the warning is about.' },
+          },
+        },
+        MessageAuth: {
+          type: 'object',
+          description: 'SPF, DKIM, DMARC and ARC results of a message (RFC 8601 result values), checked against the DNS world.',
+          required: ['spf', 'dkim', 'arc', 'headerFrom', 'undeclaredPolicy', 'bulk', 'header'],
+          properties: {
+            spf: {
+              type: 'object',
+              required: ['result', 'domain', 'identity', 'ip', 'declared'],
+              properties: {
+                result: authResult,
+                domain: str,
+                identity: { type: 'string', enum: ['mailfrom', 'helo'] },
+                ip: str,
+                record: str,
+                allQualifier: str,
+                comment: str,
+                declared: { type: 'boolean', description: 'False when the DNS world has no records for the domain.' },
+              },
+            },
+            dkim: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['result', 'domain', 'selector', 'aligned', 'declared'],
+                properties: {
+                  result: authResult,
+                  domain: str,
+                  selector: str,
+                  algorithm: str,
+                  aligned: { type: 'boolean' },
+                  keyBits: int,
+                  comment: str,
+                  declared: { type: 'boolean' },
+                },
+              },
+            },
+            dmarc: {
+              type: 'object',
+              required: ['result', 'domain', 'spfAligned', 'dkimAligned', 'declared'],
+              properties: {
+                result: authResult,
+                domain: str,
+                policy: { type: 'string', enum: ['none', 'quarantine', 'reject'] },
+                record: str,
+                spfAligned: { type: 'boolean' },
+                dkimAligned: { type: 'boolean' },
+                declared: { type: 'boolean' },
+              },
+            },
+            arc: { type: 'object', required: ['result', 'instance'], properties: { result: authResult, instance: int, comment: str } },
+            headerFrom: { type: 'array', items: str },
+            undeclaredPolicy: { type: 'string', enum: ['none', 'fail'] },
+            bulk: { type: 'boolean' },
+            header: { type: 'string', description: 'The Authentication-Results header field added to the stored copy.' },
+          },
+        },
         SessionSummary: {
           type: 'object',
-          required: ['id', 'listener', 'profile', 'startedAt', 'clientAddress', 'clientPort', 'tls', 'outcome', 'messageIds'],
+          required: ['id', 'listener', 'profile', 'startedAt', 'clientAddress', 'clientPort', 'tls', 'outcome', 'messageIds', 'warningCount'],
           properties: {
             id: str,
             listener: str,
@@ -542,6 +656,7 @@ export function openApiDocument(version: string) {
             tag: { type: 'string', description: 'Isolation tag: AUTH username, recipient `+tag` or `X-Bouncer-Tag`, the first seen.' },
             senders: { type: 'array', items: str, description: 'Every MAIL FROM address given, accepted or not.' },
             recipients: { type: 'array', items: str, description: 'Every RCPT TO address given, accepted or not.' },
+            warningCount: { type: 'integer', minimum: 0, description: 'How many warnings the session has.' },
           },
         },
         Session: {
@@ -549,10 +664,11 @@ export function openApiDocument(version: string) {
             ref('SessionSummary'),
             {
               type: 'object',
-              required: ['lines', 'decisions'],
+              required: ['lines', 'decisions', 'warnings'],
               properties: {
                 lines: { type: 'array', items: ref('TranscriptLine') },
                 decisions: { type: 'array', items: ref('Decision') },
+                warnings: { type: 'array', items: ref('Warning') },
               },
             },
           ],
@@ -588,6 +704,7 @@ export function openApiDocument(version: string) {
             },
             parseError: str,
             tag: { type: 'string', description: 'Isolation tag: `X-Bouncer-Tag` header, else a recipient `+tag`, else the session tag.' },
+            auth: ref('MessageAuth'),
           },
         },
         Message: {
@@ -661,6 +778,7 @@ export function openApiDocument(version: string) {
                         description: str,
                         params: { type: 'object' },
                         reply: replyTemplate,
+                        warning: { type: 'string', description: 'Set on warning rules: the warning text; `reply` is then what Gmail would answer.' },
                       },
                     },
                   },
@@ -681,6 +799,35 @@ export function openApiDocument(version: string) {
             description: str,
             params: { type: 'object' },
             reply: replyTemplate,
+          },
+        },
+        DoctorReport: {
+          type: 'object',
+          required: ['input', 'dns', 'profile', 'steps', 'verdict'],
+          properties: {
+            input: { type: 'object', required: ['ip', 'helo', 'from'], properties: { ip: str, helo: str, from: str, dkimSelector: str } },
+            dns: { type: 'string', description: '`the DNS world` or `DNS server <address>`.' },
+            profile: { type: 'string', description: 'The profile whose replies are shown.' },
+            steps: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'title', 'status', 'detail'],
+                properties: {
+                  id: { type: 'string', enum: ['ehlo-form', 'ptr', 'forward-confirmation', 'ehlo-matches-ptr', 'spf', 'dkim', 'dmarc'] },
+                  title: str,
+                  status: { type: 'string', enum: ['pass', 'fail', 'warn'] },
+                  detail: str,
+                  reply: doctorReply,
+                  fix: str,
+                },
+              },
+            },
+            verdict: {
+              type: 'object',
+              required: ['status', 'summary'],
+              properties: { status: { type: 'string', enum: ['pass', 'fail', 'warn'] }, summary: str, reply: doctorReply },
+            },
           },
         },
         Listener: {
@@ -796,7 +943,7 @@ export function openApiDocument(version: string) {
           properties: {
             type: {
               type: 'string',
-              enum: ['hello', 'session.opened', 'session.line', 'session.decision', 'message.stored', 'session.closed'],
+              enum: ['hello', 'session.opened', 'session.line', 'session.decision', 'session.warning', 'message.stored', 'session.closed'],
             },
             data: { type: 'object' },
           },

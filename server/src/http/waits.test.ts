@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../events/bus.js';
 import { messageSummary } from '../store/common.js';
 import { MemoryStore } from '../store/memory.js';
+import { sessionSummary } from '../store/common.js';
 import type { MessageRecord, SessionRecord } from '../store/types.js';
 import { MAX_WAITERS, TooManyWaitsError, WaitHub } from './waits.js';
 
@@ -17,6 +18,7 @@ const session = (id: string, over: Partial<SessionRecord> = {}): SessionRecord =
   outcome: 'accepted',
   lines: [],
   decisions: [],
+  warnings: [],
   messageIds: [],
   ...over,
 });
@@ -89,8 +91,7 @@ describe('WaitHub', () => {
     expect(hub.size).toBe(1);
     const closed = session('open1', { outcome: 'rejected', tag: 'w' });
     store.saveSession(closed);
-    const { lines: _l, decisions: _d, ...summary } = closed;
-    bus.publish('session.closed', { session: summary });
+    bus.publish('session.closed', { session: sessionSummary(closed) });
     expect((await wait.result)?.outcome).toBe('rejected');
   });
 

@@ -80,7 +80,7 @@ export class WaitHub {
     this.unsubscribeSessions ??= this.deps.bus.subscribe('session.closed', ({ session }) =>
       this.guard(() => {
         // the recorder stored the final record before announcing it
-        const full = this.deps.store.getSession(session.id) ?? { ...session, lines: [], decisions: [] };
+        const full = this.deps.store.getSession(session.id) ?? { ...session, lines: [], decisions: [], warnings: [] };
         for (const w of this.sessionWaiters) if (sessionMatches(full, { ...w.filter, finished: true })) w.resolve(full);
       }),
     );

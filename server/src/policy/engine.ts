@@ -4,9 +4,9 @@
  * adapter writes. Order is data, as in Postfix's smtpd_*_restrictions.
  */
 import type { Profile } from './profile.js';
-import { renderReply, type ReplyVars } from './render.js';
+import { fill, renderReply, type ReplyVars } from './render.js';
 import { CHECKS } from './rules/index.js';
-import type { CheckDefinition, Decision, Phase, RuleSpec, SessionContext, Verdict } from './types.js';
+import type { CheckDefinition, Decision, Phase, RuleSpec, SessionContext, Verdict, Warning } from './types.js';
 
 /**
  * Scenarios (testing kit, scenarios/registry.ts) are consulted before the profile's rules: a
@@ -65,6 +65,7 @@ export class PolicyEngine {
 
   /** The profile's rules for a phase, in order; the first that fires decides. */
   async evaluateRules(phase: Phase, ctx: SessionContext): Promise<Verdict> {
+    const warnings: Warning[] = [];
     for (const rule of this.profile.rules[phase]) {
       if (!this.isEnabled(rule)) continue;
       const def = this.checks.get(rule.check);
@@ -72,7 +73,21 @@ export class PolicyEngine {
       const result = def.check(ctx, rule.params);
       const hit = result instanceof Promise ? await result : result;
       if (!hit) continue;
-      const reply = renderReply(rule.reply, { ...PolicyEngine.baseVars(ctx), ...hit.vars });
+      const vars = { ...PolicyEngine.baseVars(ctx), ...hit.vars };
+      const reply = renderReply(rule.reply, vars);
+      if (rule.warning !== undefined) {
+        // a warning rule records what Gmail would hold against the sender, and evaluation goes on
+        warnings.push({
+          at: ctx.now().getTime(),
+          phase,
+          ruleId: rule.id,
+          text: fill(rule.warning, vars),
+          why: hit.why,
+          fix: hit.fix,
+          reply: { code: reply.code, enhanced: reply.enhanced, lines: reply.lines },
+        });
+        continue;
+      }
       const decision: Decision = {
         at: ctx.now().getTime(),
         phase,
@@ -82,8 +97,8 @@ export class PolicyEngine {
         why: hit.why,
         fix: hit.fix,
       };
-      return { kind: 'reject', reply, decision };
+      return warnings.length ? { kind: 'reject', reply, decision, warnings } : { kind: 'reject', reply, decision };
     }
-    return { kind: 'continue' };
+    return warnings.length ? { kind: 'continue', warnings } : { kind: 'continue' };
   }
 }

@@ -22,6 +22,7 @@ import { messageSummary } from '../store/common.js';
 import type { MessageRecord } from '../store/types.js';
 import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
+import { acceptedRateEvents, authenticateReceived, withAuthenticationResults } from './message-extras.js';
 import type { ListenerRuntime } from './listener.js';
 import { newSessionId } from './session-id.js';
 import { SessionRecorder } from './session-recorder.js';
@@ -210,10 +211,11 @@ export class BouncerConnection extends SMTPConnection {
    * every caller gets them: the delay before the reply (whoever writes it next), the close
    * after the next reply, and a drop (the connection closes without any reply).
    */
-  private async evaluate(phase: Phase, extra: Partial<SessionContext>): Promise<Verdict> {
+  private async evaluate(phase: Phase, extra: Partial<SessionContext>, messageId?: string): Promise<Verdict> {
     const ctx: SessionContext = { ...this.context(), ...extra };
     ctx.tag = extra.tag ?? this.tagFor(phase, ctx);
     const verdict = await this.engine.evaluate(phase, ctx);
+    for (const warning of verdict.warnings ?? []) this.recorder.warning(messageId ? { ...warning, messageId } : warning);
     for (const d of verdict.effects?.decisions ?? []) this.recorder.decision(d);
     if (verdict.kind !== 'continue') this.recorder.decision(verdict.decision);
     if (verdict.effects?.closeAfterReply) this.closeAfterReply = true;
@@ -291,6 +293,7 @@ export class BouncerConnection extends SMTPConnection {
       mailboxes: this.runtime.mailboxes,
       users: this.runtime.users,
       now: () => new Date(this.runtime.recorderDeps.now()),
+      rates: this.runtime.rates,
     };
   }
 
@@ -362,10 +365,10 @@ export class BouncerConnection extends SMTPConnection {
       envelope.rcptTo.map((r) => tagOfAddress(r.address)).find((t) => t !== undefined) ??
       this.recorder.record.tag;
     this.recorder.noteTag(tag);
-    const verdict = await this.evaluate('message', {
-      message: { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError },
-      tag,
-    });
+    const ctx = this.context();
+    const auth = await authenticateReceived(this.runtime, ctx, raw, truncated);
+    const facts = { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError, auth, from: parsed.from, attachments: parsed.attachmentBodies };
+    const verdict = await this.evaluate('message', { message: facts, tag }, messageId);
     if (verdict.kind === 'drop') {
       // the client never gets an answer, so the message is not kept (it will send it again)
       this.recorder.line('C', `<message: ${size} bytes, not stored: the connection was dropped>`);
@@ -387,10 +390,12 @@ export class BouncerConnection extends SMTPConnection {
       truncated,
       ...fields,
       tag,
+      ...(auth ? { auth } : {}),
     };
     this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
     try {
-      this.recorder.saveMessage({ record, raw, attachments: attachmentBodies });
+      const stored = verdict.kind === 'continue' ? withAuthenticationResults(raw, auth) : raw;
+      this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies });
     } catch (err) {
       this.runtime.log.error({ err, session: this.sessionId }, 'store write failed');
       this.recorder.decision(this.storeFailure((err as Error).message));
@@ -402,6 +407,7 @@ export class BouncerConnection extends SMTPConnection {
       this.pendingReply = verdict.reply;
       return false;
     }
+    this.runtime.rates?.record(acceptedRateEvents(ctx, facts));
     this.pendingReply = this.builtin('accepted', { messageId });
     return true;
   }

@@ -12,6 +12,9 @@ import type { ListenerInfo } from '../http/deps.js';
 import type { PolicyEngine } from '../policy/engine.js';
 import type { Profile } from '../policy/profile.js';
 import type { UserAccount } from '../policy/types.js';
+import type { MessageAuth } from '../mail/auth-types.js';
+import type { MessageEnvelope } from '../mail/authenticate.js';
+import type { RateLimiter } from '../policy/rates.js';
 import { BouncerConnection, connectionBySession } from './connection.js';
 import type { RecorderDeps } from './session-recorder.js';
 
@@ -29,6 +32,10 @@ export interface ListenerRuntime {
   connectionCount(): number;
   xclientAllowed(address: string): boolean;
   log: Logger;
+  /** SPF/DKIM/DMARC/ARC of a received message against the DNS world; absent: not checked. */
+  authenticate?: (raw: Buffer, envelope: MessageEnvelope) => Promise<MessageAuth>;
+  /** Rate-limit history shared by every listener; absent: no limits apply. */
+  rates?: RateLimiter;
 }
 
 export interface ListenerOptions {
@@ -48,6 +55,8 @@ export interface ListenerOptions {
   tlsKey?: string;
   tlsCert?: string;
   log: Logger;
+  authenticate?: ListenerRuntime['authenticate'];
+  rates?: RateLimiter;
 }
 
 class BouncerSmtpServer extends SMTPServer {
@@ -155,6 +164,8 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
     connectionCount: () => server.connections.size,
     xclientAllowed: (address) => isAddressAllowed(opts.xclientFrom, address),
     log: opts.log,
+    authenticate: opts.authenticate,
+    rates: opts.rates,
   };
   server.on('error', (err: Error) => opts.log.warn({ err, listener: opts.name }, 'listener error'));
 

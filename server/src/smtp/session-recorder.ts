@@ -5,7 +5,7 @@
  */
 import type { EventBus } from '../events/bus.js';
 import type { LiveSessions } from '../http/deps.js';
-import type { Decision } from '../policy/types.js';
+import type { Decision, Warning } from '../policy/types.js';
 import { sessionSummary } from '../store/common.js';
 import type { NewMessage, SessionRecord, Store, TranscriptDirection } from '../store/types.js';
 
@@ -47,7 +47,7 @@ export class SessionRecorder {
     private readonly deps: RecorderDeps,
     init: Pick<SessionRecord, 'id' | 'listener' | 'profile' | 'clientAddress' | 'clientPort' | 'tls'>,
   ) {
-    this.record = { ...init, startedAt: deps.now(), outcome: 'open', lines: [], decisions: [], messageIds: [] };
+    this.record = { ...init, startedAt: deps.now(), outcome: 'open', lines: [], decisions: [], warnings: [], messageIds: [] };
     deps.live.add(this.record);
     this.persist();
     deps.bus.publish('session.opened', { session: sessionSummary(this.record) });
@@ -65,6 +65,12 @@ export class SessionRecorder {
       this.record.rejection = { phase: decision.phase, ruleId: decision.ruleId, code: decision.reply.code, enhanced: decision.reply.enhanced };
     }
     this.deps.bus.publish('session.decision', { sessionId: this.record.id, decision });
+  }
+
+  /** A warning: stored with the session and published like a decision. */
+  warning(warning: Warning): void {
+    this.record.warnings.push(warning);
+    this.deps.bus.publish('session.warning', { sessionId: this.record.id, warning });
   }
 
   update(fields: Partial<Pick<SessionRecord, 'heloVerb' | 'heloName' | 'tls' | 'user' | 'claimedAddress' | 'claimedName'>>): void {

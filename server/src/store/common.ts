@@ -38,8 +38,8 @@ export function retentionCap(value: number): number | undefined {
 }
 
 export function sessionSummary(record: SessionRecord): SessionSummary {
-  const { lines: _lines, decisions: _decisions, ...summary } = record;
-  return summary;
+  const { lines: _lines, decisions: _decisions, warnings, ...summary } = record;
+  return { ...summary, warningCount: warnings?.length ?? 0 };
 }
 
 export function messageSummary(record: MessageRecord): MessageSummary {

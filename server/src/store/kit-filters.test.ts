@@ -23,6 +23,7 @@ function session(id: string, overrides: Partial<SessionRecord> = {}): SessionRec
     outcome: 'accepted',
     lines: [],
     decisions: [],
+    warnings: [],
     messageIds: [],
     ...overrides,
   };

@@ -38,7 +38,7 @@ import type {
   Store,
   TranscriptLine,
 } from './types.js';
-import type { Decision } from '../policy/types.js';
+import type { Decision, Warning } from '../policy/types.js';
 
 /** Bumped whenever the schema changes; stored in PRAGMA user_version. */
 const SCHEMA_VERSION = 1;
@@ -132,6 +132,7 @@ interface CountsRow {
 interface Trace {
   lines: TranscriptLine[];
   decisions: Decision[];
+  warnings?: Warning[];
 }
 
 type Params = Record<string, string | number | null>;
@@ -279,9 +280,10 @@ export class SqliteStore implements Store {
   getSession(id: string): SessionRecord | undefined {
     const row = this.getSessionStmt.get(id);
     if (!row) return undefined;
-    const summary = JSON.parse(row.summary) as SessionSummary;
+    const { warningCount: _count, ...summary } = JSON.parse(row.summary) as SessionSummary;
     const trace = JSON.parse(row.trace) as Trace;
-    return { ...summary, lines: trace.lines, decisions: trace.decisions };
+    // rows written before warnings existed have none
+    return { ...summary, lines: trace.lines, decisions: trace.decisions, warnings: trace.warnings ?? [] };
   }
 
   listSessions(filter: SessionFilter): Page<SessionSummary> {
@@ -437,7 +439,7 @@ export class SqliteStore implements Store {
       ruleId: s.rejection?.ruleId ?? null,
       search: sessionSearchText(s),
       summary: JSON.stringify(sessionSummary(s)),
-      trace: JSON.stringify({ lines: s.lines, decisions: s.decisions } satisfies Trace),
+      trace: JSON.stringify({ lines: s.lines, decisions: s.decisions, warnings: s.warnings } satisfies Trace),
     };
   }
 

@@ -2,7 +2,8 @@
  * What Bouncer keeps: sessions (with transcript and decisions) and messages (raw + parsed).
  * The Store interface is the only thing the rest of the server knows about persistence.
  */
-import type { Decision } from '../policy/types.js';
+import type { Decision, Warning } from '../policy/types.js';
+import type { MessageAuth } from '../mail/auth-types.js';
 
 export type TranscriptDirection = 'C' | 'S' | '*';
 
@@ -44,6 +45,8 @@ export interface SessionRecord {
   rejection?: Rejection;
   lines: TranscriptLine[];
   decisions: Decision[];
+  /** What Gmail would hold against the sender without refusing (spam folder, undeclared DNS, ...). */
+  warnings: Warning[];
   messageIds: string[];
   /** Subject of the last message of the session, for lists. */
   subject?: string;
@@ -98,6 +101,8 @@ export interface MessageRecord {
   parseError?: string;
   /** The isolation tag: `X-Bouncer-Tag` header, else a recipient's `+tag`, else the session's tag. */
   tag?: string;
+  /** SPF, DKIM (per signature), DMARC and ARC results (absent for a message cut at the size limit). */
+  auth?: MessageAuth;
 }
 
 export interface Attachment extends AttachmentMeta {
@@ -171,7 +176,10 @@ export interface RetentionLimits {
 }
 
 /** Summary row for lists (no transcript, decisions or bodies). */
-export type SessionSummary = Omit<SessionRecord, 'lines' | 'decisions'>;
+export type SessionSummary = Omit<SessionRecord, 'lines' | 'decisions' | 'warnings'> & {
+  /** How many warnings the session has (the list is in the full record). */
+  warningCount: number;
+};
 export type MessageSummary = Omit<MessageRecord, 'text' | 'html' | 'headers'>;
 
 export interface Store {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sessionSummary } from '../store/common.js';
 import type { SessionRecord } from '../store/types.js';
 import { describeRejections, matchesReply, parseExpectedReply, rejectionsOf } from './rejections.js';
 
@@ -13,6 +14,7 @@ const session = (over: Partial<SessionRecord> = {}): SessionRecord => ({
   outcome: 'rejected',
   lines: [],
   decisions: [],
+  warnings: [],
   messageIds: [],
   ...over,
 });
@@ -73,7 +75,7 @@ describe('rejectionsOf and matchesReply', () => {
   });
 
   it('a summary without decisions falls back to its last rejection', () => {
-    const { lines: _l, decisions: _d, ...summary } = s;
+    const summary = sessionSummary(s);
     expect(rejectionsOf(summary)).toEqual([{ code: 503, enhanced: '5.5.1', text: '', ruleId: 'command.rcpt-first' }]);
     expect(rejectionsOf({ ...summary, rejection: undefined })).toEqual([]);
   });

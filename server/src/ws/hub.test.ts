@@ -32,6 +32,7 @@ function makeSession(id: string): SessionRecord {
     outcome: 'accepted',
     lines: [],
     decisions: [],
+    warnings: [],
     messageIds: [],
   };
 }
@@ -110,7 +111,8 @@ describe('event hub', () => {
     });
     expect(srv.hub.clientCount()).toBe(1);
 
-    const { lines: _l, decisions: _d, ...summary } = makeSession('s1');
+    const { lines: _l, decisions: _d, warnings: _w, ...rest } = makeSession('s1');
+    const summary = { ...rest, warningCount: 0 };
     bus.publish('session.opened', { session: summary });
     for (let i = 0; i < 100; i++) bus.publish('session.line', { sessionId: 's1', line: { t: i, dir: i % 2 ? 'C' : 'S', text: `line ${i}` } });
     bus.publish('session.decision', {

@@ -24,6 +24,7 @@ export function publicProfile(p: Profile, deps?: Pick<ApiDeps, 'policy'>) {
           description: r.description,
           params: r.params,
           reply: r.reply,
+          ...(r.warning !== undefined ? { warning: r.warning } : {}),
         })),
       ]),
     ),

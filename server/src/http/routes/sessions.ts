@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { sessionMatches } from '../../store/common.js';
+import { sessionMatches, sessionSummary } from '../../store/common.js';
 import type { SessionFilter, SessionRecord, SessionSummary } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound, parseOr400 } from '../errors.js';
@@ -7,8 +7,7 @@ import { sessionQuerySchema, toSessionFilter } from './filters.js';
 import { MAX_LIMIT } from './pagination.js';
 
 export function toSummary(session: SessionRecord): SessionSummary {
-  const { lines: _lines, decisions: _decisions, ...summary } = session;
-  return summary;
+  return sessionSummary(session);
 }
 
 /**
