@@ -25,6 +25,7 @@ function synthetic(i: number, now: number): SessionRecord {
     rejection: kind === 0 ? { phase: 'helo', ruleId: 'helo.non-fqdn', code: 504, enhanced: '5.5.2' } : undefined,
     lines: [{ t: 0, dir: 'S', text: '220 mx.google.com ESMTP ready' }],
     decisions: [],
+    warnings: [],
     messageIds: [],
     subject: kind === 1 || kind === 3 ? `Synthetic message ${i}` : undefined,
   };
