@@ -1,7 +1,8 @@
 /**
  * Test fixtures: a real Bouncer per test, started in the Playwright worker from the compiled
  * server (dist/, built by the global setup) on free loopback ports with an in-memory store,
- * serving the built UI. Listeners: `smtp` (gmail-mx, where EHLO localhost gets its 504),
+ * serving the built UI. Listeners: `smtp` (gmail-mx, where EHLO localhost gets its 504, and
+ * where mail from example.com is accepted with a warning: no DNS records are declared),
  * `capture` (permissive: messages that must be accepted go there, whatever rules gmail-mx grows)
  * `small` (permissive with a 2 KB limit: a message refused at end of DATA) and `helo`
  * (permissive plus helo.non-fqdn: a rule to switch off) — the last two from e2e/profiles.

@@ -1,9 +1,11 @@
 /**
  * Ties each decision to the server lines that carry its reply, so the transcript can
- * highlight a rejection where it happened and put the rule, the why and the fix under it.
+ * highlight a rejection where it happened and put the rule, the why and the fix under it;
+ * and each warning to the line it goes under (warnings.ts).
  */
 import { relative, replyCode } from './format';
-import type { Decision, Session, TranscriptLine } from './types';
+import type { Decision, Session, TranscriptLine, Warning } from './types';
+import { placeWarnings, warningLabel, wireReply } from './warnings';
 
 export interface Annotated {
   line: TranscriptLine;
@@ -11,12 +13,22 @@ export interface Annotated {
   decision?: Decision;
   /** True on the last line of that reply: the note goes after it. */
   noteAfter?: boolean;
+  /** Warnings whose notes go after this line (after the decision's note, if any). */
+  warnings?: Warning[];
+}
+
+export interface AnnotatedSession {
+  lines: Annotated[];
+  /** Decisions whose reply is not in the transcript (yet). */
+  unplaced: Decision[];
+  /** Warnings whose place is not in the transcript (yet). */
+  unplacedWarnings: Warning[];
 }
 
 /** `504 5.5.2 text` or `550-5.7.25 text`: the reply code and the separator after it. */
 const replyLine = /^(\d{3})([ -])(.*)$/;
 
-export function annotate(session: Pick<Session, 'lines' | 'decisions' | 'startedAt'>): { lines: Annotated[]; unplaced: Decision[] } {
+export function annotate(session: Pick<Session, 'lines' | 'decisions' | 'startedAt'> & { warnings?: readonly Warning[] }): AnnotatedSession {
   const out: Annotated[] = session.lines.map((line) => ({ line }));
   const unplaced: Decision[] = [];
   let from = 0;
@@ -50,7 +62,9 @@ export function annotate(session: Pick<Session, 'lines' | 'decisions' | 'started
     out[end]!.noteAfter = true;
     from = end + 1;
   }
-  return { lines: out, unplaced };
+  const placed = placeWarnings(session.lines, session.warnings ?? [], session.startedAt);
+  for (const [i, ws] of placed.after) out[i]!.warnings = ws;
+  return { lines: out, unplaced, unplacedWarnings: placed.unplaced };
 }
 
 /** AUTH payloads are recorded as `****` (the server never stores them). */
@@ -69,20 +83,33 @@ export function transcriptText(session: Session): string {
     `Listener ${session.listener} (profile ${session.profile}), client ${session.clientAddress}:${session.clientPort}` +
       (session.claimedAddress ? ` claiming ${session.claimedAddress}` : ''),
     `Started ${new Date(session.startedAt).toISOString()}${session.endedAt ? `, ended ${new Date(session.endedAt).toISOString()}` : ' (open)'}`,
-    `Outcome ${session.outcome}${session.rejection ? ` (${replyCode(session.rejection)} by ${session.rejection.ruleId} at ${session.rejection.phase})` : ''}`,
+    `Outcome ${session.outcome}${session.rejection ? ` (${replyCode(session.rejection)} by ${session.rejection.ruleId} at ${session.rejection.phase})` : ''}` +
+      (session.warnings?.length ? `, ${warningLabel(session.warnings.length)}` : ''),
     '',
   ];
-  const { lines, unplaced } = annotate(session);
+  const { lines, unplaced, unplacedWarnings } = annotate(session);
   const body: string[] = [];
   for (const a of lines) {
     body.push(`${relative(a.line.t).padStart(9)} ${a.line.dir === '*' ? '* ' : `${a.line.dir}:`} ${a.line.text}`);
     if (a.noteAfter && a.decision) body.push(...decisionText(a.decision));
+    for (const w of a.warnings ?? []) body.push(...warningText(w));
   }
   for (const d of unplaced) body.push(...decisionText(d));
+  for (const w of unplacedWarnings) body.push(...warningText(w));
   return [...head, ...body, ''].join('\n');
 }
 
 function decisionText(d: Decision): string[] {
   const pad = ' '.repeat(10);
   return [`${pad}^ ${d.verdict === 'reject' ? 'rejected' : 'decided'} by ${d.ruleId} (${d.phase})`, `${pad}  why: ${d.why}`, `${pad}  fix: ${d.fix}`];
+}
+
+function warningText(w: Warning): string[] {
+  const pad = ' '.repeat(10);
+  return [
+    `${pad}! warning ${w.ruleId} (${w.phase}): ${w.text}`,
+    `${pad}  why: ${w.why}`,
+    `${pad}  fix: ${w.fix}`,
+    ...(w.reply ? wireReply(w.reply).map((l, i) => `${pad}  ${i ? '                    ' : 'gmail would answer: '}${l}`) : []),
+  ];
 }

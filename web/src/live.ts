@@ -8,12 +8,17 @@
  *   so nothing is lost and, the list being keyed by session id, nothing is doubled.
  * - Counters (sessions per outcome) come from `hello`, which the server takes at the instant
  *   the socket joins, plus every event after it: exact, with no race against HTTP.
+ * - Warning counts (`warningCount`) of open sessions follow `session.warning` events; the
+ *   summary in `session.closed` has the final count. A warning queued during a reload may or
+ *   may not be in the page already: such a session's count is then taken from its full record
+ *   joined with the events (warnings.ts de-duplicates), so it is neither doubled nor lost.
  * - Views that show one session or the messages subscribe to the raw events and reload their
  *   own data on `hello`.
  */
 import { useSyncExternalStore } from 'react';
 import { api } from './api';
-import type { LiveEvent, Outcome, SessionSummary } from './types';
+import type { LiveEvent, Outcome, SessionSummary, Warning } from './types';
+import { warningKey } from './warnings';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'disconnected';
 
@@ -65,6 +70,10 @@ export class LiveStore {
   private queue: LiveEvent[] | null = null;
   /** Bumped on every connect and drop: a stale reload stops. */
   private generation = 0;
+  /** Per open session: the keys of the warnings known since the last hello (events, recounts). */
+  private warningKeys = new Map<string, Set<string>>();
+  /** Sessions whose `session.opened` came since the last hello: every warning of theirs is an event. */
+  private openedSinceHello = new Set<string>();
   private started = false;
 
   constructor(private readonly url: () => string) {}
@@ -140,6 +149,8 @@ export class LiveStore {
   private receive(event: LiveEvent): void {
     if (event.type === 'hello') {
       this.attempt = 0;
+      this.warningKeys.clear();
+      this.openedSinceHello.clear();
       this.outcomes = event.data.outcomes ? { ...event.data.outcomes } : null;
       this.set({ status: 'live', version: event.data.version, epoch: this.snapshot.epoch + 1, outcomes: this.outcomes ? { ...this.outcomes } : null });
       void this.reload();
@@ -188,8 +199,10 @@ export class LiveStore {
       this.needResort = true;
       const queued = this.queue ?? [];
       this.queue = null;
-      for (const event of queued) this.apply(event);
+      const recount = new Set<string>();
+      for (const event of queued) this.apply(event, recount);
       this.flush();
+      for (const id of recount) void this.recountWarnings(id, gen);
 
       let offset = first.items.length;
       let total = first.total;
@@ -215,12 +228,33 @@ export class LiveStore {
     }
   }
 
-  private apply(event: LiveEvent): void {
+  /**
+   * Applies one event to the list. `recount` is given for events queued during a reload: a
+   * warning for a session that opened before the hello may already be in the page's count, so
+   * the session is put there to be recounted from its full record instead.
+   */
+  private apply(event: LiveEvent, recount?: Set<string>): void {
     switch (event.type) {
       case 'session.opened':
-      case 'session.closed':
+        this.openedSinceHello.add(event.data.session.id);
         this.upsert(event.data.session);
         break;
+      case 'session.closed':
+        // the closing summary's warningCount is final
+        this.warningKeys.delete(event.data.session.id);
+        this.openedSinceHello.delete(event.data.session.id);
+        this.upsert(event.data.session);
+        break;
+      case 'session.warning': {
+        const { sessionId, warning } = event.data;
+        if (!this.noteWarning(sessionId, warning)) break;
+        const s = this.byId.get(sessionId);
+        // a closed session's summary already counts all its warnings
+        if (!s || s.outcome !== 'open') break;
+        if (recount && !this.openedSinceHello.has(sessionId)) recount.add(sessionId);
+        else this.update({ ...s, warningCount: (s.warningCount ?? 0) + 1 });
+        break;
+      }
       case 'session.decision': {
         const s = this.byId.get(event.data.sessionId);
         const d = event.data.decision;
@@ -245,6 +279,30 @@ export class LiveStore {
         if (s && !s.messageIds.includes(m.id)) this.update({ ...s, messageIds: [...s.messageIds, m.id], subject: m.subject ?? s.subject });
         break;
       }
+    }
+  }
+
+  /** Remembers a warning of an open session; false when it was known already. */
+  private noteWarning(sessionId: string, warning: Warning): boolean {
+    let keys = this.warningKeys.get(sessionId);
+    if (!keys) this.warningKeys.set(sessionId, (keys = new Set()));
+    const key = warningKey(warning);
+    if (keys.has(key)) return false;
+    keys.add(key);
+    return true;
+  }
+
+  /** An open session's exact warning count: its full record joined with the warning events. */
+  private async recountWarnings(id: string, gen: number): Promise<void> {
+    try {
+      const full = await api.session(id);
+      if (gen !== this.generation) return;
+      const s = this.byId.get(id);
+      if (!s || s.outcome !== 'open' || full.outcome !== 'open') return;
+      for (const w of full.warnings ?? []) this.noteWarning(id, w);
+      this.update({ ...s, warningCount: this.warningKeys.get(id)?.size ?? 0 });
+    } catch {
+      // the next session.warning or session.closed brings the count
     }
   }
 

@@ -31,6 +31,22 @@ export interface Decision {
   scenarioId?: string;
 }
 
+/** Something Gmail would hold against the sender without refusing the message (a warning rule fired). */
+export interface Warning {
+  /** Epoch milliseconds. */
+  at: number;
+  phase: string;
+  ruleId: string;
+  /** What Gmail would do, from the profile's warning text. */
+  text: string;
+  why: string;
+  fix: string;
+  /** The reply Gmail would give. */
+  reply?: { code: number; enhanced?: string; lines: string[] };
+  /** The stored message the warning is about (message phase). */
+  messageId?: string;
+}
+
 export interface SessionSummary {
   id: string;
   listener: string;
@@ -49,11 +65,15 @@ export interface SessionSummary {
   rejection?: Rejection;
   messageIds: string[];
   subject?: string;
+  /** How many warnings the session has (the list is in the full session). */
+  warningCount: number;
 }
 
-export interface Session extends SessionSummary {
+/** The full session: the summary's fields, without the count, plus the lists. */
+export interface Session extends Omit<SessionSummary, 'warningCount'> {
   lines: TranscriptLine[];
   decisions: Decision[];
+  warnings: Warning[];
 }
 
 export interface Address {
@@ -113,6 +133,8 @@ export interface Rule {
   description: string;
   params: Record<string, unknown>;
   reply: ReplyTemplate;
+  /** Set on warning rules: the warning text; `reply` is then what Gmail would answer. */
+  warning?: string;
 }
 
 export interface Profile {
@@ -142,5 +164,6 @@ export type LiveEvent =
   | { type: 'session.opened'; data: { session: SessionSummary } }
   | { type: 'session.line'; data: { sessionId: string; line: TranscriptLine } }
   | { type: 'session.decision'; data: { sessionId: string; decision: Decision } }
+  | { type: 'session.warning'; data: { sessionId: string; warning: Warning } }
   | { type: 'message.stored'; data: { message: MessageSummary } }
   | { type: 'session.closed'; data: { session: SessionSummary } };

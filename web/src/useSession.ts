@@ -1,13 +1,14 @@
 /**
- * One session, kept live: fetched from the API, then every line, decision and the close
- * applied as they arrive; reloaded after a reconnect. Events that arrive while a fetch is in
+ * One session, kept live: fetched from the API, then every line, decision, warning and the
+ * close applied as they arrive; reloaded after a reconnect. Events that arrive while a fetch is in
  * flight are buffered and joined without doubles (merge.ts).
  */
 import { useEffect, useState } from 'react';
 import { api } from './api';
 import { live } from './live';
 import { appendDecisions, appendLines } from './merge';
-import type { Decision, Session, SessionSummary, TranscriptLine } from './types';
+import type { Decision, Session, SessionSummary, TranscriptLine, Warning } from './types';
+import { appendWarnings } from './warnings';
 
 export function useLiveSession(id: string): { session: Session | null; error: unknown } {
   const [session, setSession] = useState<Session | null>(null);
@@ -15,7 +16,7 @@ export function useLiveSession(id: string): { session: Session | null; error: un
 
   useEffect(() => {
     let current: Session | null = null;
-    let buffer: { lines: TranscriptLine[]; decisions: Decision[]; summary?: SessionSummary } | null = null;
+    let buffer: { lines: TranscriptLine[]; decisions: Decision[]; warnings: Warning[]; summary?: SessionSummary } | null = null;
     let loadSeq = 0;
     let disposed = false;
     const publish = (s: Session) => {
@@ -25,7 +26,7 @@ export function useLiveSession(id: string): { session: Session | null; error: un
 
     async function load() {
       const seq = ++loadSeq;
-      buffer = { lines: [], decisions: [] };
+      buffer = { lines: [], decisions: [], warnings: [] };
       try {
         const fetched = await api.session(id);
         if (disposed || seq !== loadSeq || !buffer) return;
@@ -36,6 +37,7 @@ export function useLiveSession(id: string): { session: Session | null; error: un
           ...(b.summary && fetched.outcome === 'open' ? b.summary : {}),
           lines: appendLines(fetched.lines, b.lines),
           decisions: appendDecisions(fetched.decisions, b.decisions),
+          warnings: appendWarnings(fetched.warnings ?? [], b.warnings),
         };
         setError(null);
         publish(merged);
@@ -64,6 +66,9 @@ export function useLiveSession(id: string): { session: Session | null; error: un
             rejection: d.verdict === 'reject' && d.reply ? { phase: d.phase, ruleId: d.ruleId, code: d.reply.code, enhanced: d.reply.enhanced } : current.rejection,
           });
         }
+      } else if (event.type === 'session.warning' && event.data.sessionId === id) {
+        if (buffer) buffer.warnings.push(event.data.warning);
+        else if (current) publish({ ...current, warnings: appendWarnings(current.warnings, [event.data.warning]) });
       } else if ((event.type === 'session.closed' || event.type === 'session.opened') && event.data.session.id === id) {
         if (buffer) buffer.summary = event.data.session;
         else if (current && !(event.type === 'session.opened' && current.outcome !== 'open')) publish({ ...current, ...event.data.session });

@@ -1,13 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api';
-import { Empty, ErrorNote, StatusBadge } from '../components';
+import { Empty, ErrorNote, StatusBadge, WarningNote } from '../components';
 import { addresses, bytes, clock, replyCode } from '../format';
 import { useListKeys } from '../keyboard';
 import { live, useLive } from '../live';
 import { buildPreview } from '../message-html';
 import { Link, messagePath, navigate, sessionPath } from '../router';
 import type { Message, MessageSummary, Session } from '../types';
+import { acceptedHeadline, warningLabel, warningsForMessage } from '../warnings';
 
 const ROW_HEIGHT = 58;
 const PAGE = 200;
@@ -362,6 +363,7 @@ function PolicyTab({ message }: { message: Message }) {
   }, [message.sessionId]);
   const r = message.rejection;
   const decision = r && session?.decisions.find((d) => d.ruleId === r.ruleId && d.phase === r.phase);
+  const warnings = warningsForMessage(session?.warnings, message.id);
   return (
     <div className="policy-outcome" data-testid="policy-outcome">
       {r ? (
@@ -383,13 +385,17 @@ function PolicyTab({ message }: { message: Message }) {
           <p className="muted">Rejected messages are kept so you can see what was sent.</p>
         </aside>
       ) : (
-        <aside className="note note-accepted">
-          <div className="note-title">Accepted</div>
+        <aside className={`note ${warnings.length ? 'note-accepted-warned' : 'note-accepted'}`} data-testid="policy-headline">
+          <div className="note-title">{acceptedHeadline(warnings)}</div>
           <p>
-            No rule of profile <b>{session?.profile ?? '…'}</b> refused this message.
+            No rule of profile <b>{session?.profile ?? '…'}</b> refused this message
+            {warnings.length ? `, but ${warningLabel(warnings.length)} say${warnings.length === 1 ? 's' : ''} what Gmail would hold against it:` : '.'}
           </p>
         </aside>
       )}
+      {warnings.map((w, i) => (
+        <WarningNote key={i} w={w} />
+      ))}
       <p>
         <Link href={sessionPath(message.sessionId)}>Open the session transcript</Link>
       </p>

@@ -157,7 +157,13 @@ function ProfileRules({ profile, busy, onToggle }: { profile: Profile; busy: str
                     <code className="rule-id">{r.id}</code>
                     {r.check !== r.id ? <span className="muted"> (check {r.check})</span> : null}
                   </div>
+                  {r.warning !== undefined ? (
+                    <div className="rule-warning" data-testid="rule-warning">
+                      <span className="badge badge-warning">warning</span> {r.warning}
+                    </div>
+                  ) : null}
                   <div className="mono reply">
+                    {r.warning !== undefined ? <span className="muted">Gmail would answer: </span> : null}
                     {replyCode(r.reply)} {r.reply.text.join(' ')}
                     {r.reply.close ? <span className="muted"> · closes</span> : null}
                   </div>

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api';
-import { Empty, OutcomeBadge } from '../components';
+import { Empty, OutcomeBadge, WarningBadge } from '../components';
 import { filterSessions, type SessionFilter } from '../filter';
 import { clock } from '../format';
 import { useListKeys } from '../keyboard';
@@ -148,6 +148,7 @@ function SessionRow({ s, selected, cursor, top }: { s: SessionSummary; selected:
       data-testid="session-row"
       data-session-id={s.id}
       data-outcome={s.outcome}
+      data-warnings={s.warningCount || undefined}
       aria-current={selected ? 'true' : undefined}
     >
       <span className="row-line">
@@ -168,6 +169,7 @@ function SessionRow({ s, selected, cursor, top }: { s: SessionSummary; selected:
       <span className="row-line">
         <OutcomeBadge outcome={s.outcome} rejection={s.rejection} />
         {s.outcome === 'rejected' && s.rejection ? <span className="row-rule">{s.rejection.ruleId}</span> : null}
+        <WarningBadge count={s.warningCount} />
         <span className="row-subject">{s.subject ?? ''}</span>
       </span>
     </Link>

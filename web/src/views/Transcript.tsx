@@ -1,25 +1,27 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { annotate, isRedacted, isTlsStart, transcriptText } from '../annotate';
-import { Empty, ErrorNote, OutcomeBadge } from '../components';
+import { Empty, ErrorNote, OutcomeBadge, WarningBadge, WarningNote } from '../components';
 import { copyText, downloadText } from '../download';
 import { clock, duration, relative, replyCode } from '../format';
 import { Link, messagePath } from '../router';
-import type { Decision, TranscriptLine } from '../types';
+import type { Decision, TranscriptLine, Warning } from '../types';
 import { useLiveSession } from '../useSession';
 
 export function Transcript({ id }: { id: string }) {
   const { session, error } = useLiveSession(id);
   const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const articleRef = useRef<HTMLElement>(null);
   const annotated = useMemo(() => (session ? annotate(session) : null), [session]);
 
   // an open session streams in: stay at the bottom if the reader is there
   const lineCount = session?.lines.length ?? 0;
+  const warningCount = session?.warnings.length ?? 0;
   const stick = useRef(true);
   useEffect(() => {
     const el = scrollRef.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [lineCount]);
+  }, [lineCount, warningCount]);
 
   if (error && !session) return <ErrorNote error={error} />;
   if (!session || !annotated) return <Empty>Loading…</Empty>;
@@ -32,14 +34,21 @@ export function Transcript({ id }: { id: string }) {
     setTimeout(() => setCopied(null), 2000);
   };
 
+  /** The header's list of warnings scrolls to each note. */
+  const showWarning = (i: number) => {
+    const note = articleRef.current?.querySelectorAll<HTMLElement>('[data-testid=warning]')[i];
+    note?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  };
+
   return (
-    <article className="transcript" data-testid="transcript" data-session-id={session.id} data-outcome={session.outcome}>
+    <article ref={articleRef} className="transcript" data-testid="transcript" data-session-id={session.id} data-outcome={session.outcome}>
       <div className="detail-head">
         <Link href="/" className="back">
           ← Sessions
         </Link>
         <h2>
           <span className="mono">{session.id}</span> <OutcomeBadge outcome={session.outcome} rejection={session.rejection} />
+          <WarningBadge count={session.warnings.length} />
         </h2>
         <dl className="facts">
           <dt>client</dt>
@@ -81,6 +90,21 @@ export function Transcript({ id }: { id: string }) {
               </dd>
             </>
           ) : null}
+          {session.warnings.length ? (
+            <>
+              <dt>warnings</dt>
+              <dd className="warning-list" data-testid="warning-list">
+                {noteOrder(annotated).map((w, n) => (
+                  <span key={n}>
+                    {n ? ', ' : ''}
+                    <button type="button" className="link-button mono" title={w.text} onClick={() => showWarning(n)}>
+                      {w.ruleId}
+                    </button>
+                  </span>
+                ))}
+              </dd>
+            </>
+          ) : null}
         </dl>
         <div className="actions">
           <button type="button" onClick={copy}>
@@ -101,7 +125,7 @@ export function Transcript({ id }: { id: string }) {
         }}
       >
         {annotated.lines.map((a, i) => (
-          <LineRow key={i} line={a.line} decision={a.decision} noteAfter={a.noteAfter} />
+          <LineRow key={i} line={a.line} decision={a.decision} noteAfter={a.noteAfter} warnings={a.warnings} />
         ))}
         {session.outcome === 'open' ? (
           <div className="line line-event streaming" data-testid="streaming">
@@ -111,12 +135,20 @@ export function Transcript({ id }: { id: string }) {
         {annotated.unplaced.map((d, i) => (
           <DecisionNote key={`u${i}`} d={d} />
         ))}
+        {annotated.unplacedWarnings.map((w, i) => (
+          <WarningNote key={`w${i}`} w={w} />
+        ))}
       </div>
     </article>
   );
 }
 
-function LineRow({ line, decision, noteAfter }: { line: TranscriptLine; decision?: Decision; noteAfter?: boolean }) {
+/** The warnings in the order their notes appear in the transcript. */
+function noteOrder(a: ReturnType<typeof annotate>): Warning[] {
+  return [...a.lines.flatMap((l) => l.warnings ?? []), ...a.unplacedWarnings];
+}
+
+function LineRow({ line, decision, noteAfter, warnings }: { line: TranscriptLine; decision?: Decision; noteAfter?: boolean; warnings?: Warning[] }) {
   const rejected = decision?.verdict === 'reject';
   const kind = line.dir === 'C' ? 'line-c' : line.dir === 'S' ? 'line-s' : 'line-event';
   const tls = isTlsStart(line);
@@ -124,7 +156,7 @@ function LineRow({ line, decision, noteAfter }: { line: TranscriptLine; decision
   return (
     <>
       <div
-        className={`line ${kind}${rejected ? ' rejected' : ''}${decision && !rejected ? ' decided' : ''}${tls ? ' tls' : ''}`}
+        className={`line ${kind}${rejected ? ' rejected' : ''}${decision && !rejected ? ' decided' : ''}${warnings?.length && !rejected ? ' warned' : ''}${tls ? ' tls' : ''}`}
         data-testid="line"
         data-dir={line.dir}
         data-rejected={rejected ? 'true' : undefined}
@@ -142,6 +174,7 @@ function LineRow({ line, decision, noteAfter }: { line: TranscriptLine; decision
         {tls ? <span className="tag tag-tls">TLS from here on</span> : null}
       </div>
       {noteAfter && decision ? <DecisionNote d={decision} /> : null}
+      {warnings?.map((w, i) => <WarningNote key={i} w={w} />)}
     </>
   );
 }
