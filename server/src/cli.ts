@@ -28,6 +28,7 @@ Options:
       --profile-dir <dir>     extra directory of profile YAML files (repeatable)
       --allowed-origin <url>  origin allowed on the WebSocket besides the server's own (repeatable)
       --log-level <level>     fatal, error, warn, info (default), debug, trace, silent
+      --log-format <format>   auto (default: pretty on a terminal, JSON lines otherwise), json, pretty
   -h, --help                  this text
   -v, --version               the version
 
@@ -69,6 +70,7 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
         'profile-dir': { type: 'string', multiple: true },
         'allowed-origin': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -93,10 +95,14 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
       data: values.data,
       profileDirs: values['profile-dir'],
       logLevel: values['log-level'],
+      logFormat: values['log-format'],
       allowedOrigins: values['allowed-origin'],
     },
   };
 }
+
+/** SIGTERM/SIGINT: the process exits within this, whatever is still open. */
+export const SHUTDOWN_DEADLINE_MS = 4500;
 
 export function banner(b: Bouncer): string {
   const lines = [`Bouncer ${VERSION} — answers like Gmail`];
@@ -140,6 +146,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   process.stdout.write(`${banner(bouncer)}\n`);
   const shutdown = (signal: string) => {
     bouncer.log.info({ signal }, 'shutting down');
+    // open sessions are told 421 at once (busy ones after their reply, within smtp-server's
+    // 2 s close timeout); should anything still hang, the process goes anyway
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     bouncer.stop().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError, parseConfig } from './config/load.js';
 import type { BouncerConfig, BouncerConfigInput } from './config/schema.js';
 import { DoctorInputError, runDoctor } from './doctor/doctor.js';
@@ -17,13 +17,18 @@ import { EventBus } from './events/bus.js';
 import type { ListenerInfo, PolicyControl } from './http/deps.js';
 import { createHttpServer, type RunningHttpServer } from './http/server.js';
 import { WaitHub } from './http/waits.js';
+import { createLogger } from './log.js';
 import { PolicyEngine } from './policy/engine.js';
 import { loadProfiles, ProfileError, type Profile } from './policy/profile.js';
 import { CHECKS } from './policy/rules/index.js';
 import { ScenarioRegistry } from './scenarios/registry.js';
 import { startListener, type RunningListener } from './smtp/listener.js';
 import { LiveSessionRegistry } from './smtp/session-recorder.js';
+import { createParsePool } from './mail/parse-pool.js';
+import { createMetrics, METRICS_CONTENT_TYPE, type Metrics } from './metrics/metrics.js';
+import { DisplayQueue } from './store/display-queue.js';
 import { openStore } from './store/open.js';
+import { StoreWriter } from './store/write-queue.js';
 import type { Store } from './store/types.js';
 import { BUILTIN_PROFILE_DIR, PACKAGE_ROOT } from './util/paths.js';
 
@@ -46,6 +51,12 @@ export interface Bouncer {
   log: Logger;
   /** Rate-limit history (what was accepted, when). */
   rates: RateLimiter;
+  /** Group commit in front of the store (the SMTP path writes through it). */
+  writer: StoreWriter;
+  /** Prometheus metrics (also served at GET /metrics). */
+  metrics: Metrics;
+  /** Resolves when every message stored so far has its display fields written. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -108,7 +119,7 @@ export function profileProblems(raw: Record<string, unknown>): string[] {
 
 export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {}, options: StartOptions = {}): Promise<Bouncer> {
   const config = parseConfig(input);
-  const log = options.log ?? pino({ level: config.log.level }, pino.destination(2));
+  const log = options.log ?? createLogger(config.log.level, config.log.format);
   const profiles = loadProfiles([BUILTIN_PROFILE_DIR, ...config.profileDirs], new Set(CHECKS.keys()));
   const missing = config.listeners
     .map((l, i) => (profiles.has(l.profile) ? undefined : `listeners.${i}.profile: no profile "${l.profile}" (available: ${[...profiles.keys()].join(', ')})`))
@@ -124,10 +135,25 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const dns = buildDnsWorld(config);
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
   const now = options.now ?? (() => Date.now());
-  const recorderDeps = { store, bus, live, now };
   const rates = new RateLimiter(now);
   const authSettings = { world: dns, undeclared: config.dns.undeclared, bulkDomains: config.senders.bulk };
   const authenticate = (raw: Buffer, envelope: Parameters<typeof authenticateMessage>[1]) => authenticateMessage(raw, envelope, authSettings);
+  const parsePool = createParsePool(config.store.parseWorkers);
+  let http: RunningHttpServer | undefined;
+  let writer: StoreWriter | undefined;
+  let display: DisplayQueue | undefined;
+  const metrics = createMetrics({
+    bus,
+    openSessions: () => live.list(),
+    wsClients: () => http?.hub.clientCount() ?? 0,
+    pendingDisplay: () => display?.size ?? 0,
+    queuedWrites: () => writer?.queued ?? 0,
+  });
+  writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs, onCommit: (info) => metrics.commit(info) });
+  display = new DisplayQueue(parsePool, writer, log);
+  const recorderDeps = { store, writer, display, bus, live, now };
+  const recovered = display.recover(store);
+  if (recovered > 0) log.info({ messages: recovered }, 'parsing messages a previous run stored but did not parse');
   const tlsKey = config.tls.keyFile ? readFileSync(config.tls.keyFile, 'utf8') : undefined;
   const tlsCert = config.tls.certFile ? readFileSync(config.tls.certFile, 'utf8') : undefined;
 
@@ -150,7 +176,6 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
       running.find((r) => r.info.name === listener)?.refreshProfile();
     },
   };
-  let http: RunningHttpServer | undefined;
   const prune = () => {
     try {
       store.prune(config.store.retention);
@@ -162,18 +187,21 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const pruneTimer = setInterval(prune, 10_000);
   pruneTimer.unref();
 
-  const stop = async () => {
-    clearInterval(pruneTimer);
-    await Promise.all(running.map((l) => l.close()));
-    // smtp-server calls back as soon as it has told the last connections to close, before
-    // they have; give their sessions a moment (bounded) to be recorded as closed, or they
-    // would stay "open" in the store for good
-    for (let i = 0; i < 50 && live.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    waits.close();
-    await http?.close();
-    scenarios.close();
-    store.close();
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(pruneTimer);
+      await Promise.all(running.map((l) => l.close()));
+      waits.close();
+      await http?.close();
+      // closed sessions write their final snapshot after their messages are parsed
+      await live.drained(5000);
+      await writer.close();
+      await parsePool.close();
+      scenarios.close();
+      metrics.close();
+      store.close();
+    })());
 
   try {
     for (const l of config.listeners) {
@@ -223,6 +251,8 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
           }
           return runDoctor(input, world, profiles.get('gmail-mx')!, resolver ? `DNS server ${resolver}` : 'the DNS world');
         },
+        settled: () => display.settled(),
+        metrics: { contentType: METRICS_CONTENT_TYPE, text: () => metrics.text() },
       },
       { host: config.http.host ?? config.host, port: config.http.port, log, staticDir: uiDir },
     );
@@ -244,6 +274,9 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     waits,
     log,
     rates,
+    writer,
+    metrics,
+    settled: () => display.settled(),
     stop,
   };
 }

@@ -23,6 +23,7 @@ export interface Overrides {
   data?: string;
   profileDirs?: string[];
   logLevel?: string;
+  logFormat?: string;
   allowedOrigins?: string[];
 }
 
@@ -37,6 +38,7 @@ export const ENV_VARS: Record<string, string> = {
   BOUNCER_DATA: 'path of the SQLite file (default ./data/bouncer.sqlite)',
   BOUNCER_PROFILE_DIR: 'extra profile directory',
   BOUNCER_LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
+  BOUNCER_LOG_FORMAT: 'auto (pretty on a terminal, else JSON lines), json or pretty',
   BOUNCER_ALLOWED_ORIGINS: 'comma-separated origins allowed on the WebSocket',
 };
 
@@ -55,6 +57,7 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): Overrides {
     data: env.BOUNCER_DATA,
     profileDirs: env.BOUNCER_PROFILE_DIR ? [env.BOUNCER_PROFILE_DIR] : undefined,
     logLevel: env.BOUNCER_LOG_LEVEL,
+    logFormat: env.BOUNCER_LOG_FORMAT,
     allowedOrigins: env.BOUNCER_ALLOWED_ORIGINS ? env.BOUNCER_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
   };
 }
@@ -95,6 +98,7 @@ function apply(raw: Raw, o: Overrides, problems: string[], source: 'environment'
   if (o.data !== undefined) raw.store = { ...obj(raw.store), path: o.data };
   if (o.profileDirs !== undefined) raw.profileDirs = [...(Array.isArray(raw.profileDirs) ? raw.profileDirs : []), ...o.profileDirs];
   if (o.logLevel !== undefined) raw.log = { ...obj(raw.log), level: o.logLevel };
+  if (o.logFormat !== undefined) raw.log = { ...obj(raw.log), format: o.logFormat };
 }
 
 export function readConfigFile(file: string): Raw {

@@ -63,9 +63,13 @@ export const configSchema = z
           .object({ sessions: z.number().int().positive().default(10_000), messages: z.number().int().positive().default(10_000) })
           .strict()
           .default({ sessions: 10_000, messages: 10_000 }),
+        /** Group commit: writes wait this long for company (0: the end of the event-loop turn). */
+        commitDelayMs: z.number().int().min(0).max(1000).default(0),
+        /** Worker threads parsing messages for display after the reply (0: the main thread). */
+        parseWorkers: z.number().int().min(0).max(16).default(1),
       })
       .strict()
-      .default({ kind: 'sqlite', path: './data/bouncer.sqlite', retention: { sessions: 10_000, messages: 10_000 } }),
+      .default({ kind: 'sqlite', path: './data/bouncer.sqlite', retention: { sessions: 10_000, messages: 10_000 }, commitDelayMs: 0, parseWorkers: 1 }),
     /** Extra profile directories; a profile there replaces a built-in one of the same name. */
     profileDirs: z.array(z.string()).default([]),
     dns: z
@@ -119,9 +123,13 @@ export const configSchema = z
       .refine((t) => !!t.keyFile === !!t.certFile, { message: 'keyFile and certFile go together' })
       .default({}),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** auto: pretty lines when stderr is a terminal, JSON lines otherwise. */
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+      })
       .strict()
-      .default({ level: 'info' }),
+      .default({ level: 'info', format: 'auto' }),
   })
   .strict();
 

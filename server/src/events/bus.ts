@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Decision, Warning } from '../policy/types.js';
+import type { ReplyEvent } from '../smtp/reply-timer.js';
 import type { MessageSummary, SessionSummary, TranscriptLine } from '../store/types.js';
 
 export interface BusEvents {
@@ -15,7 +16,15 @@ export interface BusEvents {
   'session.closed': { session: SessionSummary };
 }
 
+/** Events for in-process observers only (metrics); never sent to WebSocket clients. */
+export interface InternalEvents {
+  /** One SMTP reply with its latency (smtp/reply-timer.ts). */
+  'smtp.reply': ReplyEvent;
+}
+
+type AllEvents = BusEvents & InternalEvents;
 export type BusEventName = keyof BusEvents;
+/** The events the WebSocket hub forwards. */
 export const BUS_EVENT_NAMES: readonly BusEventName[] = [
   'session.opened',
   'session.line',
@@ -33,7 +42,7 @@ export class EventBus {
     this.emitter.setMaxListeners(0);
   }
 
-  publish<K extends BusEventName>(name: K, payload: BusEvents[K]): void {
+  publish<K extends keyof AllEvents>(name: K, payload: AllEvents[K]): void {
     this.emitter.emit(name, payload);
   }
 
@@ -42,8 +51,13 @@ export class EventBus {
     return this.emitter.listenerCount(name);
   }
 
+  /** True when somebody listens (lets a producer skip building a payload nobody reads). */
+  observed(name: keyof AllEvents): boolean {
+    return this.emitter.listenerCount(name) > 0;
+  }
+
   /** Returns the function that unsubscribes. */
-  subscribe<K extends BusEventName>(name: K, listener: (payload: BusEvents[K]) => void): () => void {
+  subscribe<K extends keyof AllEvents>(name: K, listener: (payload: AllEvents[K]) => void): () => void {
     this.emitter.on(name, listener);
     return () => this.emitter.off(name, listener);
   }

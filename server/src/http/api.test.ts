@@ -4,7 +4,7 @@ import type { Profile } from '../policy/profile.js';
 import { MemoryStore } from '../store/memory.js';
 import type { Attachment, MessageRecord, NewMessage, SessionRecord, Store } from '../store/types.js';
 import { EVENTS_PATH } from '../ws/hub.js';
-import { API_PREFIX, createApiRouter } from './app.js';
+import { API_PREFIX, createApiRouter, METRICS_PATH } from './app.js';
 import type { ApiDeps, ListenerInfo, LiveSessions } from './deps.js';
 import { openApiDocument } from './openapi.js';
 import { createMailhogRouter, MAILHOG_PREFIX } from './routes/mailhog.js';
@@ -611,6 +611,8 @@ describe('OpenAPI document', () => {
     }
     // the WebSocket is served by the hub on the same server, not by the router
     routes.push(`GET ${EVENTS_PATH}`);
+    // the metrics are served by the app, outside the versioned API
+    routes.push(`GET ${METRICS_PATH}`);
     return routes.sort();
   }
 

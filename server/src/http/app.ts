@@ -21,6 +21,8 @@ import { WaitHub } from './waits.js';
 import { serveUi } from './ui.js';
 
 export const API_PREFIX = '/api/v1';
+/** Prometheus metrics, outside the versioned API (where scrapers look by default). */
+export const METRICS_PATH = '/metrics';
 
 export interface AppOptions {
   /** The built UI, served at `/` (see ui.ts). API only when absent. */
@@ -76,9 +78,24 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
   };
   // POST /scenarios takes JSON; a malformed body anywhere is a clean 400
   app.use('/api', noStore, express.json({ limit: '1mb' }));
+  if (deps.settled) {
+    const settled = deps.settled;
+    // messages are parsed for display just after their 250: a client asking at once waits for that
+    app.use(`${API_PREFIX}/messages`, (_req, _res, next) => void settled().then(() => next(), next));
+  }
   app.use(API_PREFIX, createApiRouter(deps));
   app.use(MAILHOG_PREFIX, createMailhogRouter(deps));
   app.use('/api', apiNotFound);
+
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.get(METRICS_PATH, noStore, (_req, res, next) => {
+      metrics.text().then((text) => {
+        res.setHeader('Content-Type', metrics.contentType);
+        res.send(text);
+      }, next);
+    });
+  }
 
   if (opts.staticDir) app.use(serveUi(opts.staticDir));
   app.use(apiNotFound);

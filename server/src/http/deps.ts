@@ -58,4 +58,11 @@ export interface ApiDeps {
   policy?: PolicyControl;
   /** `POST /api/v1/doctor`: the diagnosis against the DNS world (or the DNS server the request names). */
   doctor?: (input: DoctorRequest) => Promise<DoctorReport>;
+  /**
+   * Resolves when the messages stored so far have their display fields (parsed after the
+   * SMTP reply); message routes wait for it so that they never serve a half-filled record.
+   */
+  settled?: () => Promise<void>;
+  /** Prometheus exposition for `GET /metrics`; absent: no such route. */
+  metrics?: { contentType: string; text(): Promise<string> };
 }

@@ -468,6 +468,22 @@ export function openApiDocument(version: string) {
           responses: { '200': { description: 'OpenAPI 3.1 document.', content: json({ type: 'object' }) } },
         },
       },
+      '/metrics': {
+        get: {
+          operationId: 'getMetrics',
+          summary: 'Prometheus metrics',
+          description:
+            'Prometheus text exposition (outside `/api/v1`, where scrapers look by default): sessions and messages by ' +
+            'listener, profile and outcome; replies by phase, code and enhanced code; decisions by rule id; reply ' +
+            'latency histograms per phase (connect→greeting, EHLO, MAIL, RCPT, DATA, end of DATA→reply); store ' +
+            'commit latency and batch size; WebSocket clients; and the process metrics (CPU, memory, event-loop ' +
+            'lag). See docs/grafana/ for a dashboard.',
+          responses: {
+            '200': { description: 'The metrics.', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } },
+            ...errorResponses(),
+          },
+        },
+      },
       '/api/v1/events': {
         get: {
           operationId: 'events',

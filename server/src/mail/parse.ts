@@ -4,6 +4,7 @@
  */
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { AddressValue, Attachment, MessageRecord } from '../store/types.js';
+import { headerValue } from './headers.js';
 
 export type ParsedFields = Pick<MessageRecord, 'subject' | 'from' | 'to' | 'cc' | 'date' | 'messageIdHeader' | 'text' | 'html' | 'headers' | 'attachments' | 'parseError'> & {
   attachmentBodies: Attachment[];
@@ -17,32 +18,46 @@ function addresses(value: AddressObject | AddressObject[] | undefined): AddressV
   }));
 }
 
-/** RFC 5322 §2.2.3: unfold a header line and drop the name. */
-function headerValue(line: string): string {
-  const colon = line.indexOf(':');
-  return (colon < 0 ? '' : line.slice(colon + 1)).replace(/\r?\n[ \t]/g, ' ').trim();
-}
+/** simpleParser's options: no link or HTML conversion, only what the record keeps. */
+export const PARSER_OPTIONS = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true } as const;
+
+/** The part of mailparser's result the record is built from (what a parse worker sends back). */
+export type ParsedMailSubset = Pick<ParsedMail, 'subject' | 'from' | 'to' | 'cc' | 'date' | 'messageId' | 'text' | 'html' | 'headerLines'> & {
+  attachments: Array<{ filename?: string; contentType: string; size?: number; content: Uint8Array }>;
+};
 
 export async function parseMessage(raw: Buffer): Promise<ParsedFields> {
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+    parsed = await simpleParser(raw, PARSER_OPTIONS);
   } catch (err) {
-    return { from: [], to: [], cc: [], headers: [], attachments: [], attachmentBodies: [], parseError: (err as Error).message };
+    return parseFailure((err as Error).message);
   }
-  const attachmentBodies: Attachment[] = parsed.attachments.map((a, index) => ({
-    index,
-    filename: a.filename ?? '',
-    contentType: a.contentType || 'application/octet-stream',
-    size: a.size ?? a.content.length,
-    content: a.content,
-  }));
+  return fieldsFromParsed(parsed);
+}
+
+export function parseFailure(message: string): ParsedFields {
+  return { from: [], to: [], cc: [], headers: [], attachments: [], attachmentBodies: [], parseError: message };
+}
+
+/** mailparser's result → the record's parsed fields. */
+export function fieldsFromParsed(parsed: ParsedMailSubset): ParsedFields {
+  const attachmentBodies: Attachment[] = parsed.attachments.map((a, index) => {
+    const content = Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
+    return {
+      index,
+      filename: a.filename ?? '',
+      contentType: a.contentType || 'application/octet-stream',
+      size: a.size ?? content.length,
+      content,
+    };
+  });
   return {
     subject: parsed.subject,
     from: addresses(parsed.from),
     to: addresses(parsed.to),
     cc: addresses(parsed.cc),
-    date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
+    date: parsed.date instanceof Date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : undefined,
     messageIdHeader: parsed.messageId,
     text: parsed.text,
     html: typeof parsed.html === 'string' ? parsed.html : undefined,

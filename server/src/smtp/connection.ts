@@ -8,23 +8,24 @@
  * Rules decide (policy/), profiles hold the texts (profiles/*.yaml); this file only writes.
  * server/test/contract.test.ts pins every smtp-server behaviour relied on here.
  */
-import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { SMTPServer, SMTPServerDataStream } from 'smtp-server';
-import { parseMessage } from '../mail/parse.js';
+import { parseForPolicy } from '../mail/rule-facts.js';
+import { newMessageId } from '../store/ids.js';
 import { PolicyEngine } from '../policy/engine.js';
 import type { BuiltinReplyId, Profile } from '../policy/profile.js';
 import { formatReply, renderReply, type ReplyVars } from '../policy/render.js';
 import type { Decision, MailPath, Phase, Reply, SessionContext, Verdict } from '../policy/types.js';
-import { messageSummary } from '../store/common.js';
 import type { MessageRecord } from '../store/types.js';
 import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
 import { acceptedRateEvents, authenticateReceived, withAuthenticationResults } from './message-extras.js';
 import type { ListenerRuntime } from './listener.js';
 import { newSessionId } from './session-id.js';
+import { IdleGuard } from './idle-guard.js';
+import { ReplyTimer } from './reply-timer.js';
 import { SessionRecorder } from './session-recorder.js';
 import { tagOfAddress, tagOfHeaders, tagOfUsername } from './tags.js';
 
@@ -48,6 +49,10 @@ export class BouncerConnection extends SMTPConnection {
   readonly profile: Profile;
   readonly engine: PolicyEngine;
   readonly recorder: SessionRecorder;
+  /** Reply latencies for the metrics (issue 6). */
+  readonly timer: ReplyTimer;
+  /** The idle timeout counts complete lines, not bytes (slowloris; issue 6). */
+  private readonly idle: IdleGuard;
   /** The reply a policy decision chose for the next smtp-server `send()` (auth, data, connect). */
   private pendingReply: Reply | undefined;
   /** The verb of the command being answered, so `send()` knows what a reply means. */
@@ -79,6 +84,10 @@ export class BouncerConnection extends SMTPConnection {
     if (this.runtime.info.tls !== 'starttls') disabled.push('STARTTLS');
     this.session.disabledCommands = disabled;
     connectionBySession.set(this.session, this);
+    this.timer = new ReplyTimer(this.runtime.recorderDeps.bus, { sessionId: this.sessionId, listener: this.runtime.info.name, profile: this.profile.name });
+    this.idle = new IdleGuard(this.profile.limits.idleTimeoutMs, () => {
+      if (!this.timer.awaitingReply) this._onTimeout();
+    });
     if (this.secure) this.recorder.line('*', 'TLS from the first byte (implicit TLS listener)');
   }
 
@@ -106,6 +115,8 @@ export class BouncerConnection extends SMTPConnection {
     const next = callback ?? (() => undefined);
     const line = command.toString('utf8');
     const verb = (line.split(' ', 1)[0] ?? '').toUpperCase();
+    this.timer.command(this._nextHandler ? 'AUTH' : verb);
+    this.idle.progress();
 
     if (this._nextHandler) {
       // a continuation line of an AUTH exchange carries credentials (RFC 4954 §4)
@@ -335,6 +346,7 @@ export class BouncerConnection extends SMTPConnection {
     let kept = 0;
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
+      this.idle.progress();
       size += chunk.length;
       if (kept < limit) {
         // keep exactly the first `limit` bytes: the chunk that crosses the limit is cut, not dropped
@@ -345,6 +357,7 @@ export class BouncerConnection extends SMTPConnection {
     });
     stream.once('error', () => undefined);
     stream.once('end', () => {
+      this.timer.dataEnded();
       this.finishMessage(Buffer.concat(chunks, kept), size, size > limit).then(
         (ok) => done(ok ? null : new Error('rejected')),
         (err: Error) => {
@@ -357,8 +370,10 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   private async finishMessage(raw: Buffer, size: number, truncated: boolean): Promise<boolean> {
-    const messageId = randomUUID();
-    const parsed = await parseMessage(raw);
+    const messageId = newMessageId();
+    // headers (and From addresses) only, unless attachments are possible: the display parse
+    // runs after the reply (mail/rule-facts.ts, store/display-queue.ts)
+    const parsed = await parseForPolicy(raw);
     const envelope = this.session.envelope;
     const tag =
       tagOfHeaders(parsed.headers) ??
@@ -395,14 +410,13 @@ export class BouncerConnection extends SMTPConnection {
     this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
     try {
       const stored = verdict.kind === 'continue' ? withAuthenticationResults(raw, auth) : raw;
-      this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies });
+      await this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies });
     } catch (err) {
       this.runtime.log.error({ err, session: this.sessionId }, 'store write failed');
       this.recorder.decision(this.storeFailure((err as Error).message));
       this.pendingReply = this.builtin('temp-failure');
       return false;
     }
-    this.runtime.recorderDeps.bus.publish('message.stored', { message: messageSummary(record) });
     if (verdict.kind === 'reject') {
       this.pendingReply = verdict.reply;
       return false;
@@ -457,6 +471,7 @@ export class BouncerConnection extends SMTPConnection {
       this._socket.write(lines.join('\r\n') + '\r\n');
     }
     for (const l of lines) this.recorder.line('S', l);
+    this.timer.replied(reply.code, reply.enhanced);
     if (reply.close || this.closeAfterReply) this.close();
   }
 
@@ -517,7 +532,16 @@ export class BouncerConnection extends SMTPConnection {
 
   // ---- end of the session ----------------------------------------------------------------
 
+  /**
+   * Shutdown (issue 6): true while a command waits for its reply or a message is being
+   * received or judged; such a connection gets the shutting-down reply after that, not now.
+   */
+  get busy(): boolean {
+    return this.timer.awaitingReply || !!this._dataStream || !!this._handlerPending;
+  }
+
   override _onClose(): void {
+    this.idle.stop();
     clearTimeout(this.heloFallbackTimer);
     super._onClose();
     this.recorder.line('*', 'connection closed');

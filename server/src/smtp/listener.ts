@@ -16,6 +16,7 @@ import type { MessageAuth } from '../mail/auth-types.js';
 import type { MessageEnvelope } from '../mail/authenticate.js';
 import type { RateLimiter } from '../policy/rates.js';
 import { BouncerConnection, connectionBySession } from './connection.js';
+import { refuseBusy } from './refuse.js';
 import type { RecorderDeps } from './session-recorder.js';
 
 /** What every connection of a listener reads: shared services and the listener's settings. */
@@ -59,11 +60,16 @@ export interface ListenerOptions {
   rates?: RateLimiter;
 }
 
+/** listen(2) backlog (the kernel caps it at net.core.somaxconn). Node's default is 511. */
+export const LISTEN_BACKLOG = 4096;
+
 class BouncerSmtpServer extends SMTPServer {
   declare bouncer: ListenerRuntime;
 
   /** The seam: smtp-server builds its connection here; Bouncer builds its subclass instead. */
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions: ConstructorParameters<typeof BouncerConnection>[2]): void {
+    // over the cap: refused on a fast path, without an smtp-server connection (refuse.ts)
+    if (this.connections.size >= this.bouncer.maxConnections) return refuseBusy(this.bouncer, socket);
     const connection = new BouncerConnection(this, socket, socketOptions);
     this.connections.add(connection);
     connection.on('error', (err: Error) => this.bouncer.log.debug({ err, session: connection.sessionId }, 'connection error'));
@@ -172,7 +178,9 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(new Error(`cannot listen on ${opts.host}:${opts.port} (${opts.name}): ${err.message}`));
     server.server.once('error', onError);
-    server.listen(opts.port, opts.host, () => {
+    // a deep accept queue: a test suite opening a thousand connections at once must not have
+    // its SYNs dropped (and retried a second later) before Bouncer can answer or refuse them
+    server.listen(opts.port, opts.host, LISTEN_BACKLOG, () => {
       server.server.off('error', onError);
       resolve();
     });
@@ -190,7 +198,23 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // smtp-server stops accepting, waits closeTimeout, then tells whoever is left "421" and
+        // closes them. Connections with nothing in flight are told at once instead; one that
+        // is receiving or judging a message gets its reply first (250 only once committed),
+        // then the 421 (RFC 5321 §3.8: a server shutting down answers 421 and closes).
+        const sweep = () => {
+          for (const c of server.connections as Set<BouncerConnection>) {
+            if (c.busy || c._closing || c._closed) continue;
+            c.send(421, 'Server shutting down');
+            c.close();
+          }
+        };
+        const sweeper = setInterval(sweep, 25);
+        server.close(() => {
+          clearInterval(sweeper);
+          resolve();
+        });
+        sweep();
       }),
   };
 }

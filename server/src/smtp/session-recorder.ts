@@ -1,13 +1,18 @@
 /**
  * Records one SMTP session: transcript lines, decisions, identity, messages. Publishes each
- * change on the bus as it happens and persists the record at open, with every message (in the
- * message's transaction) and at close. Open sessions are served from the live registry.
+ * change on the bus as it happens. Persists through the group-commit writer: with every
+ * message (its row must exist; see write-queue.ts for when the full snapshot is rewritten)
+ * and at close — not at open. Open sessions are served from the live registry, which keeps
+ * them until their closing snapshot is committed.
  */
 import type { EventBus } from '../events/bus.js';
 import type { LiveSessions } from '../http/deps.js';
 import type { Decision, Warning } from '../policy/types.js';
 import { sessionSummary } from '../store/common.js';
+import { messageSummary } from '../store/common.js';
+import type { DisplayQueue } from '../store/display-queue.js';
 import type { NewMessage, SessionRecord, Store, TranscriptDirection } from '../store/types.js';
+import type { StoreWriter } from '../store/write-queue.js';
 
 export class LiveSessionRegistry implements LiveSessions {
   private readonly open = new Map<string, SessionRecord>();
@@ -26,6 +31,11 @@ export class LiveSessionRegistry implements LiveSessions {
   get size(): number {
     return this.open.size;
   }
+  /** Resolves when no session is open or closing any more, or after `timeoutMs`. */
+  async drained(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.open.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Envelope addresses kept per session: enough for any test, bounded for an abusive client. */
@@ -33,6 +43,10 @@ export const MAX_ENVELOPE_ENTRIES = 1000;
 
 export interface RecorderDeps {
   store: Store;
+  /** Group commit in front of the store: the SMTP path writes only through it. */
+  writer: StoreWriter;
+  /** The deferred parse of display fields (after the reply). */
+  display: DisplayQueue;
   bus: EventBus;
   live: LiveSessionRegistry;
   now: () => number;
@@ -40,8 +54,10 @@ export interface RecorderDeps {
 
 export class SessionRecorder {
   readonly record: SessionRecord;
-  private closed = false;
+  private closing: Promise<void> | undefined;
   private accepted = 0;
+  /** Display parses of this session's messages still running. */
+  private readonly displays = new Set<{ parsed: Promise<void>; written: Promise<void> }>();
 
   constructor(
     private readonly deps: RecorderDeps,
@@ -49,7 +65,6 @@ export class SessionRecorder {
   ) {
     this.record = { ...init, startedAt: deps.now(), outcome: 'open', lines: [], decisions: [], warnings: [], messageIds: [] };
     deps.live.add(this.record);
-    this.persist();
     deps.bus.publish('session.opened', { session: sessionSummary(this.record) });
   }
 
@@ -67,14 +82,14 @@ export class SessionRecorder {
     this.deps.bus.publish('session.decision', { sessionId: this.record.id, decision });
   }
 
+  update(fields: Partial<Pick<SessionRecord, 'heloVerb' | 'heloName' | 'tls' | 'user' | 'claimedAddress' | 'claimedName'>>): void {
+    Object.assign(this.record, fields);
+  }
+
   /** A warning: stored with the session and published like a decision. */
   warning(warning: Warning): void {
     this.record.warnings.push(warning);
     this.deps.bus.publish('session.warning', { sessionId: this.record.id, warning });
-  }
-
-  update(fields: Partial<Pick<SessionRecord, 'heloVerb' | 'heloName' | 'tls' | 'user' | 'claimedAddress' | 'claimedName'>>): void {
-    Object.assign(this.record, fields);
   }
 
   /** A MAIL FROM address the client gave (accepted or not); kept for queries by sender. */
@@ -94,41 +109,54 @@ export class SessionRecorder {
     if (tag && !this.record.tag) this.record.tag = tag;
   }
 
-  /** Stores the message with the session snapshot in one transaction; throws if the store fails. */
-  saveMessage(message: NewMessage): void {
-    this.commitMessage(message);
-    if (message.record.status === 'accepted') this.accepted++;
-  }
-
-  private commitMessage(message: NewMessage): void {
-    const before = { ids: this.record.messageIds, subject: this.record.subject };
+  /**
+   * Stores the message (with the session's row) and resolves once it is committed; rejects if
+   * the store fails. Its display fields are parsed afterwards; `message.stored` is published
+   * when they are written.
+   */
+  async saveMessage(message: NewMessage): Promise<void> {
+    await this.deps.display.room();
+    const before = this.record.messageIds;
     this.record.messageIds = [...this.record.messageIds, message.record.id];
-    if (message.record.subject !== undefined) this.record.subject = message.record.subject;
     try {
-      this.deps.store.saveMessage(message, this.record);
+      await this.deps.writer.saveMessage(message, this.record, { displayPending: true });
     } catch (err) {
-      this.record.messageIds = before.ids;
-      this.record.subject = before.subject;
+      this.record.messageIds = before;
       throw err;
     }
+    if (message.record.status === 'accepted') this.accepted++;
+    const job = this.deps.display.enqueue(message.record, message.raw);
+    const parsed = job.parsed.then((full) => {
+      // the session's subject is its last message's
+      if (this.record.messageIds.at(-1) === full.id && full.subject !== undefined) this.record.subject = full.subject;
+    });
+    const written = job.written.then((full) => {
+      this.deps.bus.publish('message.stored', { message: messageSummary(full) });
+    });
+    const entry = { parsed, written };
+    this.displays.add(entry);
+    void written.finally(() => this.displays.delete(entry));
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
+  /** Closes the record: the final snapshot is committed after the session's messages are parsed. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
     const r = this.record;
     r.endedAt = this.deps.now();
     r.outcome = this.accepted > 0 ? 'accepted' : r.rejection ? 'rejected' : 'no-mail';
-    this.persist();
-    this.deps.live.remove(r.id);
-    this.deps.bus.publish('session.closed', { session: sessionSummary(r) });
-  }
-
-  private persist(): void {
-    try {
-      this.deps.store.saveSession(this.record);
-    } catch {
-      // a store failure must not break the dialogue; the message path reports it to the client
-    }
+    // the closing snapshot waits for the display parse of the session's messages (its subject),
+    // and is committed together with their display fields; session.closed comes after their
+    // message.stored
+    const displays = [...this.displays];
+    this.closing = Promise.allSettled(displays.map((d) => d.parsed))
+      .then(() => Promise.all([this.deps.writer.saveSession(r, { final: true }), ...displays.map((d) => d.written)]))
+      .catch(() => {
+        // a store failure must not break anything else; the session stays readable until here
+      })
+      .then(() => {
+        this.deps.live.remove(r.id);
+        this.deps.bus.publish('session.closed', { session: sessionSummary(r) });
+      });
+    return this.closing;
   }
 }

@@ -29,6 +29,7 @@ import type {
   SessionRecord,
   SessionSummary,
   Store,
+  WriteOp,
 } from './types.js';
 
 interface StoredSession {
@@ -73,6 +74,61 @@ export class MemoryStore implements Store {
   private readonly messages = new Map<string, StoredMessage>();
   private seq = 0;
   private closed = false;
+  private readonly pending = new Set<string>();
+
+  writeBatch(ops: WriteOp[]): void {
+    this.assertOpen();
+    // check first, then apply: all or nothing, like the SQLite transaction
+    const ids = new Set<string>();
+    for (const op of ops) {
+      if (op.kind !== 'message') continue;
+      const id = op.message.record.id;
+      if (this.messages.has(id) || ids.has(id)) throw new Error(`message ${id} already exists`);
+      ids.add(id);
+    }
+    for (const op of ops) {
+      switch (op.kind) {
+        case 'session':
+          this.putSession(op.session);
+          break;
+        case 'session-exists':
+          if (!this.sessions.has(op.session.id)) this.putSession({ ...op.session, lines: [], decisions: [], messageIds: [] });
+          break;
+        case 'message':
+          this.putMessage(op.message);
+          if (op.displayPending) this.pending.add(op.message.record.id);
+          break;
+        case 'display':
+          this.putDisplay(op.record, op.attachments);
+          break;
+      }
+    }
+  }
+
+  pendingDisplay(): string[] {
+    this.assertOpen();
+    return [...this.pending].filter((id) => this.messages.has(id));
+  }
+
+  private putMessage(message: NewMessage): void {
+    const record = structuredClone(message.record);
+    this.messages.set(record.id, {
+      seq: ++this.seq,
+      record,
+      raw: copyBuffer(message.raw),
+      attachments: message.attachments.map(copyAttachment),
+      search: messageSearchFields(record),
+    });
+  }
+
+  private putDisplay(record: MessageRecord, attachments: Attachment[]): void {
+    this.pending.delete(record.id);
+    const stored = this.messages.get(record.id);
+    if (!stored) return;
+    stored.record = structuredClone(record);
+    stored.attachments.push(...attachments.map(copyAttachment));
+    stored.search = messageSearchFields(stored.record);
+  }
 
   saveSession(session: SessionRecord): void {
     this.assertOpen();
@@ -88,14 +144,7 @@ export class MemoryStore implements Store {
       throw new Error(`message ${message.record.id} already exists`);
     }
     this.putSession(session);
-    const record = structuredClone(message.record);
-    this.messages.set(record.id, {
-      seq: ++this.seq,
-      record,
-      raw: copyBuffer(message.raw),
-      attachments: message.attachments.map(copyAttachment),
-      search: messageSearchFields(record),
-    });
+    this.putMessage(message);
   }
 
   getSession(id: string): SessionRecord | undefined {

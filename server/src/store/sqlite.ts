@@ -37,6 +37,7 @@ import type {
   SessionSummary,
   Store,
   TranscriptLine,
+  WriteOp,
 } from './types.js';
 import type { Decision, Warning } from '../policy/types.js';
 
@@ -96,6 +97,12 @@ CREATE TABLE IF NOT EXISTS attachments (
   size         INTEGER NOT NULL,
   content      BLOB NOT NULL,
   PRIMARY KEY (message_id, idx)
+);
+
+-- Messages stored at the end of DATA whose display fields (bodies, attachments, decoded
+-- addresses) are still being parsed; what is left here after a crash is parsed at start-up.
+CREATE TABLE IF NOT EXISTS pending_display (
+  message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE
 );
 `;
 
@@ -175,11 +182,17 @@ export class SqliteStore implements Store {
   private readonly pruneSessionsStmt;
   private readonly pruneMessagesStmt;
   private readonly countsStmt;
+  private readonly ensureSessionStmt;
+  private readonly updateDisplayStmt;
+  private readonly insertPendingStmt;
+  private readonly deletePendingStmt;
+  private readonly pendingStmt;
   /** List/count statements depend on which filters are set; each shape is prepared once. */
   private readonly listStatements = new Map<string, Database.Statement<[Params], unknown>>();
 
   private readonly saveMessageTx: (message: NewMessage, session: SessionRecord) => void;
   private readonly pruneTx: (limits: RetentionLimits) => { sessions: number; messages: number };
+  private readonly writeBatchTx: (ops: WriteOp[]) => void;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -242,15 +255,45 @@ export class SqliteStore implements Store {
              (SELECT count(*) FROM messages WHERE status = 'accepted') AS accepted,
              (SELECT count(*) FROM messages WHERE status = 'rejected') AS rejected`);
 
+    this.ensureSessionStmt = this.db.prepare<Params>(`
+      INSERT INTO sessions (id, started_at, listener, outcome, client_address, claimed_address, helo_name,
+                            subject, rule_id, search_lc, summary, trace)
+      VALUES (@id, @startedAt, @listener, @outcome, @clientAddress, @claimedAddress, @heloName,
+              @subject, @ruleId, @search, @summary, @trace)
+      ON CONFLICT (id) DO NOTHING`);
+    this.updateDisplayStmt = this.db.prepare<Params>(`
+      UPDATE messages SET subject = @subject, from_lc = @fromLc, to_lc = @toLc, subject_lc = @subjectLc,
+                          text_lc = @textLc, text = @text, html = @html, summary = @summary
+      WHERE id = @id`);
+    this.insertPendingStmt = this.db.prepare<[string]>('INSERT INTO pending_display (message_id) VALUES (?)');
+    this.deletePendingStmt = this.db.prepare<[string]>('DELETE FROM pending_display WHERE message_id = ?');
+    this.pendingStmt = this.db.prepare<[], string>('SELECT message_id FROM pending_display ORDER BY rowid').pluck();
+
+    this.writeBatchTx = this.db.transaction((ops: WriteOp[]) => {
+      for (const op of ops) {
+        switch (op.kind) {
+          case 'session':
+            this.upsertSessionStmt.run(this.sessionParams(op.session));
+            break;
+          case 'session-exists':
+            // only used when the row is gone (pruned) or was never written: a stub the close replaces
+            this.ensureSessionStmt.run(this.sessionParams({ ...op.session, lines: [], decisions: [], messageIds: [] }));
+            break;
+          case 'message':
+            this.insertMessage(op.message);
+            if (op.displayPending) this.insertPendingStmt.run(op.message.record.id);
+            break;
+          case 'display':
+            this.updateDisplay(op.record, op.attachments);
+            break;
+        }
+      }
+    });
+
     this.saveMessageTx = this.db.transaction((message: NewMessage, session: SessionRecord) => {
       // The session first: the message row references it.
       this.upsertSessionStmt.run(this.sessionParams(session));
-      const record = message.record;
-      this.insertMessageStmt.run(this.messageParams(record));
-      this.insertRawStmt.run(record.id, message.raw);
-      for (const a of message.attachments) {
-        this.insertAttachmentStmt.run(record.id, a.index, a.filename, a.contentType, a.size, a.content);
-      }
+      this.insertMessage(message);
     });
 
     this.pruneTx = this.db.transaction((limits: RetentionLimits) => {
@@ -266,6 +309,44 @@ export class SqliteStore implements Store {
       if (messageCap !== undefined) messages += this.pruneMessagesStmt.run(messageCap).changes;
       return { sessions, messages };
     });
+  }
+
+  writeBatch(ops: WriteOp[]): void {
+    if (ops.length > 0) this.writeBatchTx(ops);
+  }
+
+  pendingDisplay(): string[] {
+    return this.pendingStmt.all();
+  }
+
+  private insertMessage(message: NewMessage): void {
+    const record = message.record;
+    this.insertMessageStmt.run(this.messageParams(record));
+    this.insertRawStmt.run(record.id, message.raw);
+    for (const a of message.attachments) {
+      this.insertAttachmentStmt.run(record.id, a.index, a.filename, a.contentType, a.size, a.content);
+    }
+  }
+
+  /** A message deleted before its parse finished stays deleted. */
+  private updateDisplay(record: MessageRecord, attachments: Attachment[]): void {
+    const params = this.messageParams(record);
+    const changed = this.updateDisplayStmt.run({
+      id: record.id,
+      subject: params.subject!,
+      fromLc: params.fromLc!,
+      toLc: params.toLc!,
+      subjectLc: params.subjectLc!,
+      textLc: params.textLc!,
+      text: params.text!,
+      html: params.html!,
+      summary: params.summary!,
+    }).changes;
+    if (changed === 0) return;
+    for (const a of attachments) {
+      this.insertAttachmentStmt.run(record.id, a.index, a.filename, a.contentType, a.size, a.content);
+    }
+    this.deletePendingStmt.run(record.id);
   }
 
   saveSession(session: SessionRecord): void {

@@ -550,7 +550,86 @@ describe.each(implementations)('$name', ({ open }) => {
     store.close();
     expect(() => store.getSession('s1')).toThrow();
     expect(() => store.saveSession(session('s2'))).toThrow();
+    expect(() => store.writeBatch([{ kind: 'session', session: session('s3') }])).toThrow();
     store.close(); // closing twice is harmless (afterEach closes again)
+  });
+
+  describe('writeBatch (the group commit of the SMTP path)', () => {
+    /** The message as stored at the end of DATA: headers and envelope, display fields still to come. */
+    function bare(m: NewMessage): NewMessage {
+      const { subject: _s, date: _d, messageIdHeader: _m, text: _t, html: _h, ...rest } = m.record;
+      return { ...m, record: { ...rest, from: [], to: [], cc: [], attachments: [] }, attachments: [] };
+    }
+
+    it('writes sessions and messages in order; a message with its display pending is listed as such', () => {
+      const s = session('s1', { outcome: 'open', messageIds: ['m1'] });
+      const full = message('m1', 's1', {}, [attachment(0, 'abc')]);
+      store.writeBatch([
+        { kind: 'session', session: s },
+        { kind: 'message', message: bare(full), displayPending: true },
+      ]);
+      expect(store.getSession('s1')).toEqual(s);
+      expect(store.getMessage('m1')).toEqual(bare(full).record);
+      expect(store.getRaw('m1')).toEqual(full.raw);
+      expect(store.pendingDisplay()).toEqual(['m1']);
+      expect(store.listMessages({ subject: 'Subject of m1' }).total).toBe(0);
+
+      store.writeBatch([{ kind: 'display', record: full.record, attachments: full.attachments }]);
+      expect(store.getMessage('m1')).toEqual(full.record);
+      expect(store.getAttachment('m1', 0)?.content.toString()).toBe('abc');
+      expect(store.listMessages({ subject: 'Subject of m1' }).total).toBe(1);
+      expect(store.listMessages({ q: 'body of m1' }).total).toBe(1);
+      expect(store.pendingDisplay()).toEqual([]);
+    });
+
+    it('a message without a pending display is complete at once', () => {
+      store.writeBatch([
+        { kind: 'session', session: session('s1') },
+        { kind: 'message', message: message('m1', 's1'), displayPending: false },
+      ]);
+      expect(store.pendingDisplay()).toEqual([]);
+      expect(store.getMessage('m1')?.subject).toBe('Subject of m1');
+    });
+
+    it('session-exists inserts a stub only when the session has no row, and never overwrites one', () => {
+      const s = session('s1', { outcome: 'open' });
+      store.writeBatch([{ kind: 'session-exists', session: s }]);
+      expect(store.getSession('s1')).toEqual({ ...s, lines: [], decisions: [], messageIds: [] });
+      store.writeBatch([{ kind: 'session', session: s }]);
+      store.writeBatch([{ kind: 'session-exists', session: { ...s, outcome: 'rejected' } }]);
+      expect(store.getSession('s1')).toEqual(s);
+    });
+
+    it('is all or nothing: a duplicate message id fails the whole batch', () => {
+      store.writeBatch([
+        { kind: 'session', session: session('s1') },
+        { kind: 'message', message: message('m1', 's1'), displayPending: false },
+      ]);
+      expect(() =>
+        store.writeBatch([
+          { kind: 'session', session: session('s2') },
+          { kind: 'message', message: message('m2', 's2'), displayPending: true },
+          { kind: 'message', message: message('m1', 's1'), displayPending: false },
+        ]),
+      ).toThrow();
+      expect(store.getSession('s2')).toBeUndefined();
+      expect(store.getMessage('m2')).toBeUndefined();
+      expect(store.pendingDisplay()).toEqual([]);
+      expect(store.counts()).toMatchObject({ sessions: 1, messages: 1 });
+    });
+
+    it('the display of a message deleted meanwhile changes nothing', () => {
+      const full = message('m1', 's1', {}, [attachment(0, 'abc')]);
+      store.writeBatch([
+        { kind: 'session', session: session('s1') },
+        { kind: 'message', message: bare(full), displayPending: true },
+      ]);
+      expect(store.deleteMessage('m1')).toBe(true);
+      store.writeBatch([{ kind: 'display', record: full.record, attachments: full.attachments }]);
+      expect(store.getMessage('m1')).toBeUndefined();
+      expect(store.getAttachment('m1', 0)).toBeUndefined();
+      expect(store.pendingDisplay()).toEqual([]);
+    });
   });
 });
 

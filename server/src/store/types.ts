@@ -182,8 +182,34 @@ export type SessionSummary = Omit<SessionRecord, 'lines' | 'decisions' | 'warnin
 };
 export type MessageSummary = Omit<MessageRecord, 'text' | 'html' | 'headers'>;
 
+/** The display fields of a message, filled in after its reply by the deferred parse. */
+export type DisplayFields = Pick<MessageRecord, 'subject' | 'from' | 'to' | 'cc' | 'date' | 'messageIdHeader' | 'text' | 'html' | 'attachments' | 'parseError'>;
+
+/**
+ * One write of a batch (see write-queue.ts, which groups them into one transaction):
+ *  - `session`: insert or replace the session row with this snapshot;
+ *  - `session-exists`: make sure the session has a row (a message needs one), keeping any
+ *    row already there — the full snapshot is written later, at close;
+ *  - `message`: a new message; with `displayPending` its display fields come later, and the
+ *    store remembers that (pendingDisplay) until they do, across restarts;
+ *  - `display`: the message's record with its display fields, and its attachments (nothing
+ *    happens if the message was deleted meanwhile).
+ */
+export type WriteOp =
+  | { kind: 'session'; session: SessionRecord }
+  | { kind: 'session-exists'; session: SessionRecord }
+  | { kind: 'message'; message: NewMessage; displayPending: boolean }
+  | { kind: 'display'; record: MessageRecord; attachments: Attachment[] };
+
 export interface Store {
   readonly kind: 'sqlite' | 'memory';
+  /**
+   * Applies the operations in order, in one transaction: all or nothing. Returns only once
+   * it is committed. The SMTP path writes through this (group commit, write-queue.ts).
+   */
+  writeBatch(ops: WriteOp[]): void;
+  /** Messages stored with `displayPending` whose display fields were never written. */
+  pendingDisplay(): string[];
   /** Inserts or replaces the session row (called at open, after each message, at close). */
   saveSession(session: SessionRecord): void;
   /**

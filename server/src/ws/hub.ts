@@ -49,6 +49,11 @@ export function isOriginAllowed(origin: string | undefined, host: string | undef
   return allowed.some((a) => normalizeOrigin(a) === o);
 }
 
+/** The TCP socket under a WebSocket (ws keeps it as `_socket`; stable across ws 8). */
+function socketOf(ws: WebSocket): Duplex | undefined {
+  return (ws as unknown as { _socket?: Duplex | null })._socket ?? undefined;
+}
+
 /** Refuses a handshake with a plain HTTP response; the socket never becomes a WebSocket. */
 function refuse(socket: Duplex, status: 403 | 404 | 400, reason: string, error: string, message: string): void {
   if (!socket.writable) {
@@ -90,14 +95,39 @@ export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
   }
 
   function drop(ws: WebSocket): void {
+    if (corked.delete(ws)) socketOf(ws)?.uncork();
     clients.delete(ws);
     ws.terminate();
+  }
+
+  // Frames of one event-loop turn leave in one write per client: each socket is corked at the
+  // first frame and uncorked after the turn. A busy SMTP listener publishes a dozen events per
+  // message; one syscall each would cost more than the SMTP dialogue itself.
+  const corked = new Set<WebSocket>();
+  let uncorkScheduled = false;
+  function uncorkAll(): void {
+    uncorkScheduled = false;
+    for (const ws of corked) socketOf(ws)?.uncork();
+    corked.clear();
   }
 
   function broadcast(type: string, data: unknown): void {
     if (clients.size === 0) return;
     const frame = JSON.stringify({ type, data });
-    for (const ws of clients) send(ws, frame);
+    for (const ws of clients) {
+      if (!corked.has(ws)) {
+        const socket = socketOf(ws);
+        if (socket) {
+          socket.cork();
+          corked.add(ws);
+          if (!uncorkScheduled) {
+            uncorkScheduled = true;
+            setImmediate(uncorkAll);
+          }
+        }
+      }
+      send(ws, frame);
+    }
   }
 
   const unsubscribes = BUS_EVENT_NAMES.map((name) => deps.bus.subscribe(name, (payload) => broadcast(name, payload)));

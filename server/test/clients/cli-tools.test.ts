@@ -77,7 +77,9 @@ function eml(subject: string): string {
   return `From: a@example.com\r\nTo: b@example.org\r\nSubject: ${subject}\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${subject}@example.com>\r\n\r\nhello from a real client\r\n`;
 }
 
-function storedWithSubject(subject: string) {
+/** Display fields (the subject) are parsed just after the 250: wait for that first. */
+async function storedWithSubject(subject: string) {
+  await bouncer.settled();
   return bouncer.store.listMessages({ subject, limit: 1000 }).items.filter((m) => m.subject === subject);
 }
 
@@ -102,7 +104,7 @@ describe('swaks', () => {
     expect(r.code, r.output).toBe(0);
     const m = /<- {2}250 2\.0\.0 OK \d{10} (\S+) - gsmtp/.exec(r.output);
     expect(m).not.toBeNull();
-    const stored = storedWithSubject(subject);
+    const stored = await storedWithSubject(subject);
     expect(stored).toHaveLength(1);
     expect(stored[0]!.sessionId).toBe(m![1]);
     expect(stored[0]!.mailFrom).toBe('b@example.com');
@@ -119,7 +121,7 @@ describe('swaks', () => {
     // swaks: 26 = "server did not accept mail following data"
     expect(r.code).toBe(26);
     // rejected messages are kept, flagged with the rule
-    const stored = storedWithSubject(subject);
+    const stored = await storedWithSubject(subject);
     expect(stored).toHaveLength(1);
     expect(stored[0]!.status).toBe('rejected');
     expect(stored[0]!.rejection).toMatchObject({ ruleId: 'message.ptr', code: 550, enhanced: '5.7.25' });
@@ -143,7 +145,7 @@ describe('curl', () => {
     // with no URL path curl appends the upload file's name, and the URL path is its EHLO name
     expect(r.stderr).toContain('> EHLO message.eml');
     expect(r.stderr).toMatch(/< 250 2\.0\.0 OK \d{10} \S+ - gsmtp/);
-    expect(storedWithSubject(subject)).toHaveLength(1);
+    expect(await storedWithSubject(subject)).toHaveLength(1);
   });
 
   it('smtp://host:port/mail.example.com (the URL path is the EHLO name): exit 0, stored', async () => {
@@ -155,7 +157,7 @@ describe('curl', () => {
     expect(r.stderr).toContain('> EHLO mail.example.com');
     const m = /< 250 2\.0\.0 OK \d{10} (\S+) - gsmtp/.exec(r.stderr);
     expect(m).not.toBeNull();
-    const stored = storedWithSubject(subject);
+    const stored = await storedWithSubject(subject);
     expect(stored).toHaveLength(1);
     expect(stored[0]!.sessionId).toBe(m![1]);
   });
@@ -171,7 +173,7 @@ describe('curl', () => {
     expect(r.stderr).toContain(`< ${REJECT_504(name)}`);
     // curl falls back to HELO, which gets the 504 too: exit 9 (remote access denied)
     expect(r.code).toBe(9);
-    expect(storedWithSubject(subject)).toHaveLength(0);
+    expect(await storedWithSubject(subject)).toHaveLength(0);
   });
 });
 
@@ -193,7 +195,7 @@ describe("Python's smtplib", () => {
     const r = await run(python, ['-c', script, String(bouncer.port('smtp')), eml(subject)]);
     expect(r.code, r.output).toBe(0);
     expect(r.stdout).toContain('refused: {}');
-    const stored = storedWithSubject(subject);
+    const stored = await storedWithSubject(subject);
     expect(stored).toHaveLength(1);
     expect(bouncer.store.getSession(stored[0]!.sessionId)!.heloName).toBe('mail.example.com');
   });
@@ -237,7 +239,7 @@ describe("Postfix's smtp-source", () => {
     expect(r.code, r.output).toBe(0);
     // -c prints a running counter, one number per completed DATA
     expect(r.stdout.trim()).toMatch(/20$/);
-    const stored = storedWithSubject(subject);
+    const stored = await storedWithSubject(subject);
     expect(stored).toHaveLength(20);
     expect(stored.every((m) => m.status === 'accepted' && m.mailFrom === 'a@example.com')).toBe(true);
     expect(new Set(stored.map((m) => m.id)).size).toBe(20);

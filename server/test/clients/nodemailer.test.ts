@@ -77,6 +77,7 @@ describe('nodemailer → smtp listener (gmail-mx, plain)', () => {
     expect(info.accepted).toEqual(['bob@example.org']);
     expect(info.rejected).toEqual([]);
 
+    await bouncer.settled(); // display fields are parsed just after the 250
     const page = bouncer.store.listMessages({ sessionId });
     expect(page.total).toBe(1);
     const message = bouncer.store.getMessage(page.items[0]!.id)!;
@@ -138,6 +139,7 @@ describe('nodemailer → submission listener (STARTTLS, AUTH)', () => {
     expect(session.tls).toBe(true);
     expect(session.user).toBe(USER.username);
     expect(session.listener).toBe('submission');
+    await bouncer.settled(); // display fields are parsed just after the 250
     expect(bouncer.store.listMessages({ sessionId }).items[0]!.subject).toBe(subject);
   });
 
@@ -188,6 +190,7 @@ describe('nodemailer → smtps listener (implicit TLS)', () => {
     expect(session.listener).toBe('smtps');
     expect(session.tls).toBe(true);
     expect(session.user).toBe(USER.username);
+    await bouncer.settled(); // display fields are parsed just after the 250
     expect(bouncer.store.listMessages({ sessionId }).items[0]!.subject).toBe(subject);
   });
 });
@@ -203,6 +206,7 @@ describe('nodemailer: HTML with a hostile attachment name', () => {
       attachments: [{ filename: '../../etc/passwd', content: 'root:x:0:0:root:/root:/bin/bash\n', contentType: 'text/plain' }],
     });
     const sessionId = acceptedSession(info.response);
+    await bouncer.settled(); // display fields are parsed just after the 250
     const summary = bouncer.store.listMessages({ sessionId }).items[0]!;
     const message = bouncer.store.getMessage(summary.id)!;
     expect(message.subject).toBe(subject);

@@ -121,6 +121,7 @@ describe('8BITMIME and SMTPUTF8', () => {
     expect((await s.c.command('DATA')).code).toBe(354);
     const body = 'From: jürgen@bücher.example\r\nTo: 用户@例子.example\r\nMessage-ID: <intl-1@bücher.example>\r\nSubject: Grüße 👋\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nSchöne Grüße\r\n.';
     expect((await s.c.command(body)).last).toMatch(acceptedPattern(s.id));
+    await bouncer.settled(); // display fields are parsed after the reply
     const [msg] = bouncer.store.listMessages({ sessionId: s.id }).items;
     expect(msg).toMatchObject({ status: 'accepted', mailFrom: 'jürgen@bücher.example', rcptTo: ['用户@例子.example'], subject: 'Grüße 👋' });
     expect(bouncer.store.getMessage(msg!.id)!.text).toBe('Schöne Grüße\n');
@@ -143,6 +144,7 @@ describe('PIPELINING', () => {
     expect((await s.c.reply()).lines).toEqual([`250 2.1.5 Flushed ${s.id} - gsmtp`]);
     expect((await s.c.reply()).lines).toEqual([`221 2.0.0 closing connection ${s.id} - gsmtp`]);
     expect(await s.c.waitClosed()).toBe(true);
+    await bouncer.settled(); // display fields are parsed after the reply
     expect(bouncer.store.listMessages({ sessionId: s.id }).items[0]!.subject).toBe('pipelined');
   });
 

@@ -70,6 +70,7 @@ describe('a body over the limit keeps exactly its first limit bytes', () => {
     const s = await open(bouncer, 'small');
     const content = contentOf(total);
     expect((await send(s, content)).code).toBe(552);
+    await bouncer.settled(); // display fields are parsed after the reply
     const [msg] = bouncer.store.listMessages({ sessionId: s.id }).items;
     expect(bouncer.store.getRaw(msg!.id)!.toString('latin1')).toBe(content.slice(0, SMALL_LIMIT));
     expect(msg!.subject).toBe('big');

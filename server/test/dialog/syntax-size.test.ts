@@ -177,6 +177,7 @@ describe('message body over the limit (small-mx: 1000 bytes)', () => {
     const content = contentOf(total);
     expect((await sendContent(s, content)).lines).toEqual(size552(s.id));
     await expectOpen(s);
+    await bouncer.settled(); // display fields are parsed just after the reply
     const { items } = bouncer.store.listMessages({ sessionId: s.id });
     expect(items).toHaveLength(1);
     const full = bouncer.store.getMessage(items[0]!.id)!;

@@ -1,0 +1,449 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: Bouncer against its ceiling and the machine's limit, side by side, same
+ * workload, same run (issue 6). Not part of `npm test`.
+ *
+ *   (a) Bouncer: gmail-mx with every rule on, the SQLite store, one WebSocket viewer connected
+ *   (b) a bare smtp-server that accepts and discards, same options (bench/bare-server.mjs)
+ *   (c) Postfix's smtp-sink (C)
+ *
+ * each driven by Postfix's smtp-source: 20 sessions and 5,000 messages of 2 KB with a new
+ * connection per message, the same reusing connections (-d), and a serial run (one session)
+ * for latency. Each measurement starts a fresh server. Prints the table and writes
+ * docs/benchmarks.md.
+ *
+ *   node bench/run.mjs [--runs 3] [--messages 5000] [--serial 1000] [--sessions 20]
+ *                      [--soak <minutes>] [--profile] [--no-write] [--only bouncer,bare,sink]
+ *
+ * --profile writes a --cpu-prof of each Bouncer run to bench/profiles/ (what bounds it).
+ * --soak runs Bouncer alone for that long afterwards and reports RSS every 30 s.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/bin'];
+
+// ---- options ---------------------------------------------------------------------------------
+
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[i + 1] : fallback;
+};
+const flag = (name) => argv.includes(`--${name}`);
+const RUNS = Number(opt('runs', '3'));
+const MESSAGES = Number(opt('messages', '5000'));
+const SERIAL = Number(opt('serial', '1000'));
+const SESSIONS = Number(opt('sessions', '20'));
+const SIZE = 2048;
+/** Messages sent to each fresh server before measuring (JIT, threads and caches warm). */
+const WARMUP = Number(opt('warmup', '200'));
+const SOAK_MINUTES = Number(opt('soak', '0'));
+const PROFILE = flag('profile');
+const ONLY = new Set(opt('only', 'bouncer,bare,sink').split(','));
+
+// ---- the workload and the config that lets it through gmail-mx -------------------------------
+
+/**
+ * smtp-source's messages have From, To, Date, Message-Id and Subject headers and a body of
+ * SIZE bytes. They are sent as a well-configured sender would: HELO with the name the
+ * loopback PTR gives (dns.loopbackName, FCrDNS passes), from a domain of that name.
+ */
+const HELO = 'sender.bouncer.test';
+const FROM = 'bench@sender.bouncer.test';
+const TO = 'inbox@example.org';
+
+/*
+ * ==== BENCH CONFIG: what gmail-mx needs to accept smtp-source's mail ===========================
+ * Issue 4 (SPF/DKIM/DMARC and format rules) makes gmail-mx refuse unauthenticated mail. The DNS
+ * world below publishes SPF for the sender domain (loopback is the sender) and a DMARC record,
+ * so that these messages authenticate by SPF and align. smtp-source cannot sign with DKIM.
+ * When merging issue 4: adjust these records (or the rule settings) until the sanity check
+ * below (every message answered 250) passes with every gmail-mx rule on.
+ * ================================================================================================
+ */
+const BENCH_CONFIG = {
+  dns: {
+    records: {
+      'sender.bouncer.test': { TXT: ['v=spf1 ip4:127.0.0.1 ip6:::1 -all'] },
+      '_dmarc.sender.bouncer.test': { TXT: ['v=DMARC1; p=reject'] },
+      'example.org': { MX: ['10 mx.example.org'] },
+    },
+  },
+  // keep every message of the 20,000-message run (the default retention is 10,000)
+  store: { retention: { sessions: 100_000, messages: 100_000 } },
+  smtp: { maxConnections: 1000 },
+};
+
+// ---- small helpers ---------------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function which(name) {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), ...SBIN]) {
+    const p = path.join(dir, name);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** utime + stime of a process (all its threads), in seconds. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** Peak and current resident set size, in MB. */
+function rss(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 };
+}
+
+/** Starts a process and resolves once `ready(output)` returns something. */
+function startProcess(cmd, args, ready, opts = {}) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} did not start within 20 s:\n${out}`));
+    }, 20_000);
+    const check = () => {
+      const value = ready(out);
+      if (value === undefined) return;
+      clearTimeout(timer);
+      child.stdout.off('data', check);
+      child.stderr.off('data', check);
+      resolve({ child, ...value, output: () => out });
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${cmd} exited (${code ?? signal}) before it was ready:\n${out}`));
+    });
+    check();
+  });
+}
+
+async function stopProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await gone;
+  clearTimeout(t);
+}
+
+async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- the servers -----------------------------------------------------------------------------
+
+const SMTP_SOURCE = which('smtp-source');
+const SMTP_SINK = which('smtp-sink');
+
+async function startBouncer(tmp, run) {
+  const config = path.join(tmp, 'bench.json');
+  writeFileSync(config, JSON.stringify(BENCH_CONFIG));
+  const data = path.join(tmp, `bench-${run}.sqlite`);
+  const profDir = path.join(ROOT, 'bench', 'profiles');
+  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=bouncer-${run}.cpuprofile`] : [];
+  if (PROFILE) mkdirSync(profDir, { recursive: true });
+  const server = await startProcess(
+    process.execPath,
+    [...nodeArgs, path.join(ROOT, 'bin', 'bouncer.mjs'), '-c', config, '--smtp-port', '0', '--submission-port', '0', '--smtps-port', '0', '--http-port', '0', '--data', data, '--log-level', 'warn'],
+    (out) => {
+      const smtp = /SMTP smtp +127\.0\.0\.1:(\d+)/.exec(out);
+      const http = /HTTP API +(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      return smtp && http ? { port: Number(smtp[1]), http: http[1] } : undefined;
+    },
+    { cwd: tmp },
+  );
+  // one live viewer, reading every event
+  const ws = new WebSocket(`${server.http}/api/v1/events`);
+  let frames = 0;
+  ws.on('message', () => frames++);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return {
+    ...server,
+    frames: () => frames,
+    async stop() {
+      ws.close();
+      await stopProcess(server.child);
+    },
+  };
+}
+
+async function startBare() {
+  return startProcess(process.execPath, [path.join(ROOT, 'bench', 'bare-server.mjs'), '0'], (out) => {
+    const m = /listening (\d+)/.exec(out);
+    return m ? { port: Number(m[1]) } : undefined;
+  });
+}
+
+async function startSink() {
+  const port = await freePort();
+  // smtp-sink refuses to run as root without a user to drop to
+  const user = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
+  const server = await startProcess(SMTP_SINK, [...user, `127.0.0.1:${port}`, '256'], () => ({ port }));
+  // wait for the port to accept connections
+  const net = await import('node:net');
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise((r) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); r(true); }).once('error', () => r(false)));
+    if (ok) break;
+    await sleep(50);
+  }
+  return server;
+}
+
+// ---- one measurement -------------------------------------------------------------------------
+
+function smtpSource(port, mode, messages) {
+  const args = ['-l', String(SIZE), '-M', HELO, '-f', FROM, '-t', TO, '-S', 'bench', '-m', String(messages)];
+  if (mode === 'reused') args.push('-d', '-s', String(SESSIONS));
+  else if (mode === 'new') args.push('-s', String(SESSIONS));
+  else args.push('-s', '1');
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(SMTP_SOURCE, [...args, `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    child.once('exit', (code) => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, code, err }));
+  });
+}
+
+/** Bouncer's own counters: messages by outcome and the end-of-DATA latency histogram. */
+async function scrape(httpUrl) {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const count = (outcome) => Number(new RegExp(`^bouncer_messages_total\\{listener="smtp",profile="gmail-mx",outcome="${outcome}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const buckets = [...text.matchAll(/^bouncer_smtp_message_reply_seconds_bucket\{le="([^"]+)",listener="smtp"\} (\S+)$/gm)].map((m) => ({
+    le: m[1] === '+Inf' ? Infinity : Number(m[1]),
+    count: Number(m[2]),
+  }));
+  return { accepted: count('accepted'), rejected: count('rejected'), buckets };
+}
+
+/** A quantile (ms) of the latencies observed between two scrapes, interpolated within its bucket. */
+function quantile(q, before, after) {
+  const delta = after.buckets.map((b, i) => ({ le: b.le, count: b.count - (before.buckets[i]?.count ?? 0) }));
+  const total = delta.at(-1)?.count ?? 0;
+  if (!total) return NaN;
+  const target = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const b of delta) {
+    if (b.count >= target) {
+      if (!Number.isFinite(b.le)) return lower * 1000;
+      return (lower + ((b.le - lower) * (target - below)) / Math.max(1, b.count - below)) * 1000;
+    }
+    lower = b.le;
+    below = b.count;
+  }
+  return lower * 1000;
+}
+
+async function measure(kind, mode, run, tmp) {
+  const messages = mode === 'serial' ? SERIAL : MESSAGES;
+  const server = kind === 'bouncer' ? await startBouncer(tmp, `${mode}-${run}`) : kind === 'bare' ? await startBare() : await startSink();
+  const pid = server.child.pid;
+  try {
+    // warm up (JIT, worker threads, first SQLite pages) outside the measurement
+    await smtpSource(server.port, 'new', WARMUP);
+    await sleep(300);
+    const before = kind === 'bouncer' ? await scrape(server.http) : undefined;
+    const cpu0 = cpuSeconds(pid);
+    const r = await smtpSource(server.port, mode, messages);
+    const cpu = cpuSeconds(pid) - cpu0;
+    const mem = rss(pid);
+    const result = { kind, mode, messages, seconds: r.seconds, rate: messages / r.seconds, msPerMsg: (r.seconds * 1000) / messages, cpuMsPerMsg: (cpu * 1000) / messages, rssPeak: mem.peak, ok: r.code === 0 };
+    if (r.code !== 0) result.error = r.err.trim().split('\n').at(-1);
+    if (kind === 'bouncer') {
+      // the latency Bouncer measured itself; and every message must have been answered 250
+      const deadline = Date.now() + 10_000;
+      let m = await scrape(server.http);
+      while (m.accepted + m.rejected < messages + WARMUP && Date.now() < deadline) {
+        await sleep(100);
+        m = await scrape(server.http);
+      }
+      m.accepted -= before.accepted;
+      m.rejected -= before.rejected;
+      Object.assign(result, { p50: quantile(0.5, before, m), p99: quantile(0.99, before, m), accepted: m.accepted, rejected: m.rejected, wsFrames: server.frames() });
+      if (m.accepted !== messages) {
+        result.ok = false;
+        result.error ??= `${m.accepted} of ${messages} messages accepted (${m.rejected} rejected): see the BENCH CONFIG section`;
+      }
+    }
+    return result;
+  } finally {
+    await server.stop?.() ?? (await stopProcess(server.child));
+  }
+}
+
+/** Bouncer after 20,000 stored messages (reused connections), RSS then. */
+async function rssAfter20k(tmp) {
+  const server = await startBouncer(tmp, 'rss20k');
+  try {
+    for (let i = 0; i < 4; i++) await smtpSource(server.port, 'reused', 5000);
+    await sleep(1000);
+    const m = await scrape(server.http);
+    return { rssMb: rss(server.child.pid).now, peakMb: rss(server.child.pid).peak, accepted: m.accepted };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function soak(tmp, minutes) {
+  const server = await startBouncer(tmp, 'soak');
+  const samples = [];
+  const until = Date.now() + minutes * 60_000;
+  let sent = 0;
+  let nextSample = Date.now();
+  try {
+    while (Date.now() < until) {
+      await smtpSource(server.port, 'reused', 2000);
+      sent += 2000;
+      if (Date.now() >= nextSample) {
+        samples.push({ minute: (minutes * 60_000 - (until - Date.now())) / 60_000, sent, rssMb: rss(server.child.pid).now });
+        nextSample += 30_000;
+        process.stderr.write(`soak: ${samples.at(-1).minute.toFixed(1)} min, ${sent} messages, RSS ${samples.at(-1).rssMb.toFixed(0)} MB\n`);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  return samples;
+}
+
+// ---- the report ------------------------------------------------------------------------------
+
+const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+
+function table(results, rss20k) {
+  const NAMES = { sink: 'Postfix smtp-sink (limit)', bare: 'bare smtp-server (ceiling)', bouncer: 'Bouncer (gmail-mx, SQLite, 1 viewer)' };
+  const get = (kind, mode) => results.filter((r) => r.kind === kind && r.mode === mode);
+  const med = (kind, mode, key) => median(get(kind, mode).map((r) => r[key]));
+  const rows = [
+    '| server | new connection per msg | reused connections | serial ms/msg (new conn) | p50 / p99 end-of-DATA→250 (new / reused) | server CPU ms/msg (new / reused) | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const kind of ['sink', 'bare', 'bouncer']) {
+    if (!ONLY.has(kind)) continue;
+    const lat = kind === 'bouncer'
+      ? `${fmt(med(kind, 'new', 'p50'), 2)} / ${fmt(med(kind, 'new', 'p99'), 2)} ms · ${fmt(med(kind, 'reused', 'p50'), 2)} / ${fmt(med(kind, 'reused', 'p99'), 2)} ms`
+      : '—';
+    const peak = Math.max(...results.filter((r) => r.kind === kind).map((r) => r.rssPeak));
+    rows.push(`| ${NAMES[kind]} | ${fmt(med(kind, 'new', 'rate'))}/s | ${fmt(med(kind, 'reused', 'rate'))}/s | ${fmt(med(kind, 'serial', 'msPerMsg'), 2)} | ${lat} | ${fmt(med(kind, 'new', 'cpuMsPerMsg'), 3)} / ${fmt(med(kind, 'reused', 'cpuMsPerMsg'), 3)} | ${fmt(peak)} |`);
+  }
+  const ratio = (a, b, mode) => {
+    const x = med(a, mode, 'rate') / med(b, mode, 'rate');
+    return Number.isFinite(x) ? `${fmt(100 * x)}%` : '—';
+  };
+  const ratios = [
+    '',
+    '| ratio | new connection per msg | reused connections |',
+    '|---|---:|---:|',
+    `| Bouncer / bare smtp-server (ceiling) | ${ratio('bouncer', 'bare', 'new')} | ${ratio('bouncer', 'bare', 'reused')} |`,
+    `| Bouncer / smtp-sink (limit) | ${ratio('bouncer', 'sink', 'new')} | ${ratio('bouncer', 'sink', 'reused')} |`,
+  ];
+  const targets = ONLY.has('bouncer')
+    ? [
+        '',
+        '| target (issue 6) | measured | met |',
+        '|---|---:|:---:|',
+        `| ≥ 2,500 msg/s, new connection per message | ${fmt(med('bouncer', 'new', 'rate'))}/s | ${med('bouncer', 'new', 'rate') >= 2500 ? 'yes' : 'no'} |`,
+        `| ≥ 5,000 msg/s, reused connections | ${fmt(med('bouncer', 'reused', 'rate'))}/s | ${med('bouncer', 'reused', 'rate') >= 5000 ? 'yes' : 'no'} |`,
+        `| ≥ 50% of the bare smtp-server ceiling (new / reused) | ${ratio('bouncer', 'bare', 'new')} / ${ratio('bouncer', 'bare', 'reused')} | ${med('bouncer', 'new', 'rate') >= 0.5 * med('bare', 'new', 'rate') && med('bouncer', 'reused', 'rate') >= 0.5 * med('bare', 'reused', 'rate') ? 'yes' : 'no'} |`,
+        `| serial latency < 1 ms per message | ${fmt(med('bouncer', 'serial', 'msPerMsg'), 2)} ms | ${med('bouncer', 'serial', 'msPerMsg') < 1 ? 'yes' : 'no'} |`,
+        `| p99 end-of-DATA→250 < 20 ms under load | ${fmt(Math.max(med('bouncer', 'new', 'p99'), med('bouncer', 'reused', 'p99')), 2)} ms | ${Math.max(med('bouncer', 'new', 'p99'), med('bouncer', 'reused', 'p99')) < 20 ? 'yes' : 'no'} |`,
+        rss20k ? `| RSS < 150 MB after 20,000 stored messages | ${fmt(rss20k.rssMb)} MB (peak ${fmt(rss20k.peakMb)}) | ${rss20k.rssMb < 150 ? 'yes' : 'no'} |` : '',
+      ]
+    : [];
+  return [...rows, ...ratios, ...targets].filter((l) => l !== '').join('\n');
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+async function main() {
+  if (!SMTP_SOURCE || (ONLY.has('sink') && !SMTP_SINK)) {
+    console.error('bench: needs Postfix\'s smtp-source and smtp-sink (Debian/Ubuntu: apt-get install postfix; they are in /usr/sbin)');
+    process.exit(2);
+  }
+  if (!existsSync(path.join(ROOT, 'dist', 'server', 'src', 'cli.js'))) {
+    console.error('bench: build first (npm run build)');
+    process.exit(2);
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bouncer-bench-'));
+  const load = os.loadavg()[0];
+  const results = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      for (const mode of ['new', 'reused', 'serial']) {
+        for (const kind of ['sink', 'bare', 'bouncer']) {
+          if (!ONLY.has(kind)) continue;
+          const r = await measure(kind, mode, run, tmp);
+          results.push(r);
+          process.stderr.write(
+            `run ${run} ${kind.padEnd(7)} ${mode.padEnd(6)} ${fmt(r.rate).padStart(7)} msg/s  ${fmt(r.msPerMsg, 3)} ms/msg  cpu ${fmt(r.cpuMsPerMsg, 3)} ms/msg` +
+              `${r.p99 !== undefined ? `  p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)} ms  ws frames ${r.wsFrames}` : ''}  rss ${fmt(r.rssPeak)} MB${r.ok ? '' : `  FAILED: ${r.error}`}\n`,
+          );
+        }
+      }
+    }
+    const rss20k = ONLY.has('bouncer') ? await rssAfter20k(tmp) : undefined;
+    if (rss20k) process.stderr.write(`Bouncer after 20,000 messages: RSS ${fmt(rss20k.rssMb)} MB (peak ${fmt(rss20k.peakMb)} MB), ${rss20k.accepted} accepted\n`);
+    const soakSamples = SOAK_MINUTES > 0 ? await soak(tmp, SOAK_MINUTES) : [];
+
+    const failed = results.filter((r) => !r.ok);
+    const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const machine = `${os.cpus().length} CPUs (nproc ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()}), ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB RAM, Node ${process.version}, load average ${load.toFixed(2)} at the start`;
+    const report = [
+      '# Benchmarks',
+      '',
+      `Measured by \`npm run bench\` (bench/run.mjs) on ${when}: ${machine}.`,
+      `Workload: Postfix smtp-source, ${SESSIONS} sessions, ${fmt(MESSAGES)} messages of ${SIZE} bytes, once with a new connection per message and once reusing connections (\`-d\`); serial: one session, ${fmt(SERIAL)} messages, new connection each. Medians of ${RUNS} run${RUNS === 1 ? '' : 's'}, a fresh server for each measurement, warmed up with ${WARMUP} messages first. Latency percentiles are Bouncer's own (the \`bouncer_smtp_message_reply_seconds\` histogram at /metrics: 25% buckets, interpolated); CPU is the server process's user+system time (all threads) over the run; RSS from /proc.`,
+      '',
+      table(results, rss20k),
+      '',
+      failed.length ? `**${failed.length} run(s) failed:** ${failed.map((r) => `${r.kind} ${r.mode}: ${r.error}`).join('; ')}` : 'Every message of every run was answered 250 (Bouncer: counted at /metrics).',
+      soakSamples.length ? `\nSoak (${SOAK_MINUTES} min, reused connections): ${soakSamples.map((s) => `${s.minute.toFixed(1)} min ${fmt(s.rssMb)} MB`).join(', ')}.` : '',
+      '',
+    ].join('\n');
+    process.stdout.write(`\n${report}\n`);
+    if (!flag('no-write')) {
+      const notes = path.join(ROOT, 'docs', 'benchmarks.md');
+      const keep = existsSync(notes) ? readFileSync(notes, 'utf8').split('\n<!-- notes -->\n')[1] : undefined;
+      writeFileSync(notes, `${report}\n<!-- notes -->\n${keep ?? '\n'}`);
+      process.stderr.write(`written to ${path.relative(process.cwd(), notes)}\n`);
+    }
+    if (failed.length) process.exitCode = 1;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();

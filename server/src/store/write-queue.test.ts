@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from './memory.js';
+import type { NewMessage, SessionRecord, WriteOp } from './types.js';
+import { StoreWriter } from './write-queue.js';
+
+function session(id: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    id,
+    listener: 'smtp',
+    profile: 'gmail-mx',
+    startedAt: 1000,
+    clientAddress: '127.0.0.1',
+    clientPort: 40000,
+    tls: false,
+    outcome: 'open',
+    lines: [{ t: 0, dir: 'S', text: '220 ready' }],
+    decisions: [],
+    warnings: [],
+    messageIds: [],
+    ...overrides,
+  };
+}
+
+function message(id: string, sessionId: string): NewMessage {
+  return {
+    record: {
+      id,
+      sessionId,
+      receivedAt: 2000,
+      status: 'accepted',
+      mailFrom: 'a@example.com',
+      rcptTo: ['b@example.org'],
+      size: 10,
+      truncated: false,
+      from: [],
+      to: [],
+      cc: [],
+      headers: [{ name: 'subject', value: id }],
+      attachments: [],
+    },
+    raw: Buffer.from(`Subject: ${id}\r\n\r\nbody`),
+    attachments: [],
+  };
+}
+
+/** A MemoryStore that records each batch and can be told to fail. */
+class RecordingStore extends MemoryStore {
+  batches: WriteOp[][] = [];
+  failWhen: ((ops: WriteOp[]) => boolean) | undefined;
+  override writeBatch(ops: WriteOp[]): void {
+    this.batches.push(ops);
+    if (this.failWhen?.(ops)) throw new Error('disk full (simulated)');
+    super.writeBatch(ops);
+  }
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('StoreWriter (group commit)', () => {
+  it('a caller is answered only after the commit that holds its write', async () => {
+    const store = new RecordingStore();
+    const writer = new StoreWriter(store);
+    const s = session('s1', { messageIds: ['m1'] });
+    let done = false;
+    const saved = writer.saveMessage(message('m1', 's1'), s).then(() => {
+      done = true;
+      // the message is in the store by the time the caller hears of it
+      expect(store.getMessage('m1')).toBeDefined();
+    });
+    expect(store.getMessage('m1')).toBeUndefined();
+    expect(done).toBe(false);
+    await saved;
+    expect(done).toBe(true);
+  });
+
+  it('writes queued in one event-loop turn share one transaction', async () => {
+    const store = new RecordingStore();
+    const writer = new StoreWriter(store);
+    const saves = Array.from({ length: 20 }, (_, i) => writer.saveMessage(message(`m${i}`, `s${i}`), session(`s${i}`)));
+    await Promise.all(saves);
+    expect(store.batches).toHaveLength(1);
+    expect(store.batches[0]!.filter((op) => op.kind === 'message')).toHaveLength(20);
+    // each session is written before its message
+    expect(store.batches[0]!.map((op) => op.kind).slice(0, 2)).toEqual(['session', 'message']);
+  });
+
+  it('commits at once when maxBatch writes are waiting', async () => {
+    const store = new RecordingStore();
+    const writer = new StoreWriter(store, { maxBatch: 5, maxDelayMs: 10_000 });
+    const saves = Array.from({ length: 10 }, (_, i) => writer.saveMessage(message(`m${i}`, 's1'), session('s1')));
+    await Promise.all(saves);
+    expect(store.batches.length).toBeGreaterThanOrEqual(2);
+    expect(store.counts().messages).toBe(10);
+  });
+
+  it('the session row: a full snapshot with its first message, then only made sure of until sessionRefreshMs passed', async () => {
+    const store = new RecordingStore();
+    let now = 0;
+    const writer = new StoreWriter(store, { sessionRefreshMs: 1000, now: () => now });
+    const s = session('s1');
+    await writer.saveMessage(message('m1', 's1'), s);
+    await writer.saveMessage(message('m2', 's1'), s);
+    now = 1500;
+    await writer.saveMessage(message('m3', 's1'), s);
+    const kinds = store.batches.map((b) => b.find((op) => op.kind.startsWith('session'))?.kind);
+    expect(kinds).toEqual(['session', 'session-exists', 'session']);
+  });
+
+  it('several writes of one session in a batch become one, with its latest snapshot', async () => {
+    const store = new RecordingStore();
+    const writer = new StoreWriter(store);
+    const s = session('s1');
+    const a = writer.saveMessage(message('m1', 's1'), s);
+    const closed = { ...s, outcome: 'accepted' as const, endedAt: 3000 };
+    const b = writer.saveSession(closed, { final: true });
+    const c = writer.saveSession(closed, { final: true });
+    await Promise.all([a, b, c]);
+    expect(store.batches).toHaveLength(1);
+    expect(store.batches[0]!.filter((op) => op.kind === 'session')).toHaveLength(1);
+    expect(store.getSession('s1')?.outcome).toBe('accepted');
+  });
+
+  it('a failed batch is retried write by write: only the failing write’s caller is refused', async () => {
+    const store = new RecordingStore();
+    const writer = new StoreWriter(store);
+    store.failWhen = (ops) => ops.some((op) => op.kind === 'message' && op.message.record.id === 'bad');
+    const good = writer.saveMessage(message('good', 's1'), session('s1'));
+    const bad = writer.saveMessage(message('bad', 's2'), session('s2'));
+    await expect(good).resolves.toBeUndefined();
+    await expect(bad).rejects.toThrow('disk full (simulated)');
+    expect(store.getMessage('good')).toBeDefined();
+    expect(store.getMessage('bad')).toBeUndefined();
+  });
+
+  it('while the store fails every write is refused; once it recovers writes succeed again', async () => {
+    const store = new RecordingStore();
+    const writer = new StoreWriter(store);
+    store.failWhen = () => true;
+    await expect(writer.saveMessage(message('m1', 's1'), session('s1'))).rejects.toThrow('disk full');
+    store.failWhen = undefined;
+    await expect(writer.saveMessage(message('m2', 's1'), session('s1'))).resolves.toBeUndefined();
+    // the session row was never written while failing: it is written with the next message
+    expect(store.getSession('s1')).toBeDefined();
+  });
+
+  it('reports each commit (ops, seconds, error)', async () => {
+    const store = new RecordingStore();
+    const commits: Array<{ ops: number; error?: Error }> = [];
+    const writer = new StoreWriter(store, { onCommit: (c) => commits.push(c) });
+    await writer.saveMessage(message('m1', 's1'), session('s1'));
+    store.failWhen = () => true;
+    await writer.saveMessage(message('m2', 's1'), session('s1')).catch(() => undefined);
+    expect(commits.map((c) => [c.ops, !!c.error])).toEqual([
+      [2, false],
+      [2, true],
+    ]);
+  });
+
+  it('close() commits what is queued and refuses later writes', async () => {
+    const store = new RecordingStore();
+    const writer = new StoreWriter(store, { maxDelayMs: 10_000 });
+    const pending = writer.saveMessage(message('m1', 's1'), session('s1'));
+    await writer.close();
+    await pending;
+    expect(store.getMessage('m1')).toBeDefined();
+    await expect(writer.saveMessage(message('m2', 's1'), session('s1'))).rejects.toThrow(/closed/);
+    await tick();
+  });
+});

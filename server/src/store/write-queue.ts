@@ -1,0 +1,207 @@
+/**
+ * Group commit for the SMTP path. Writes queue up and are committed together, in one
+ * transaction, at the end of the current event-loop turn (or after `maxDelayMs`, or at once
+ * when `maxBatch` are waiting). Each caller's promise settles only after that COMMIT, so a
+ * 250 written after `await saveMessage(...)` is never ahead of the data it acknowledges.
+ * With better-sqlite3 a commit is a synchronous call; one per batch instead of one per
+ * message (plus one per session open and close) is most of what the SMTP path saves.
+ *
+ * Session rows are written lazily: not at open (the live registry serves open sessions),
+ * with a session's first message (its row must exist), at close, and — so that a crash
+ * leaves a recent transcript — at most once per `sessionRefreshMs` while messages keep
+ * coming. Several writes of one session in a batch become one, with its latest state.
+ *
+ * If a batch fails, its parts are retried one transaction each, so that one bad write does
+ * not fail the others; whatever still fails rejects its caller (a 451 for a message).
+ */
+import type { Attachment, MessageRecord, NewMessage, SessionRecord, Store, WriteOp } from './types.js';
+
+export interface CommitInfo {
+  /** Operations in the batch (sessions, messages, display updates). */
+  ops: number;
+  /** Time spent in the transaction. */
+  seconds: number;
+  error?: Error;
+}
+
+export interface WriteQueueOptions {
+  /** 0: commit at the end of the event-loop turn (setImmediate). */
+  maxDelayMs?: number;
+  /** A batch with this many units is committed without waiting. */
+  maxBatch?: number;
+  /** How often an open session's full snapshot is rewritten while its messages are stored. */
+  sessionRefreshMs?: number;
+  /** Called after every commit attempt (metrics). */
+  onCommit?: (info: CommitInfo) => void;
+  now?: () => number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** Units are retried one by one when their batch fails. */
+interface Unit {
+  ops: WriteOp[];
+  waiters: Waiter[];
+}
+
+export class StoreWriter {
+  private readonly maxDelayMs: number;
+  private readonly maxBatch: number;
+  private readonly sessionRefreshMs: number;
+  private readonly now: () => number;
+  /** Sessions whose final snapshot waits in this batch (close), by id. */
+  private finals = new Map<string, { session: SessionRecord; waiters: Waiter[] }>();
+  /** Messages and display updates of this batch, in order. */
+  private units: Array<Unit & { sessionId?: string; session?: SessionRecord }> = [];
+  /** Open sessions with a row in the store: id → when their full snapshot was last written. */
+  private readonly written = new Map<string, number>();
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private closed = false;
+
+  constructor(
+    readonly store: Store,
+    private readonly options: WriteQueueOptions = {},
+  ) {
+    this.maxDelayMs = options.maxDelayMs ?? 0;
+    this.maxBatch = options.maxBatch ?? 256;
+    this.sessionRefreshMs = options.sessionRefreshMs ?? 1000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Stores a message; its session gets a row if it has none. Resolves after COMMIT. */
+  saveMessage(message: NewMessage, session: SessionRecord, opts: { displayPending?: boolean } = {}): Promise<void> {
+    return this.enqueue({ ops: [{ kind: 'message', message, displayPending: opts.displayPending ?? false }], waiters: [], sessionId: session.id, session });
+  }
+
+  /** Fills in a message's display fields (the deferred parse). Resolves after COMMIT. */
+  saveDisplay(record: MessageRecord, attachments: Attachment[]): Promise<void> {
+    return this.enqueue({ ops: [{ kind: 'display', record, attachments }], waiters: [] });
+  }
+
+  /** Writes a session's snapshot (at close, or after a change worth keeping). Resolves after COMMIT. */
+  saveSession(session: SessionRecord, opts: { final?: boolean } = {}): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the store writer is closed'));
+    return new Promise((resolve, reject) => {
+      const entry = this.finals.get(session.id) ?? { session, waiters: [] };
+      entry.session = session;
+      entry.waiters.push({ resolve, reject });
+      this.finals.set(session.id, entry);
+      if (opts.final) this.written.delete(session.id);
+      this.schedule();
+    });
+  }
+
+  /** Commits whatever is queued now (a synchronous transaction; callers hear of it as a microtask). */
+  flush(): Promise<void> {
+    this.cancelTimer();
+    this.commit();
+    return Promise.resolve();
+  }
+
+  /** Commits what is queued; later writes are refused. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  /** Writes waiting for the next commit. */
+  get queued(): number {
+    return this.units.length + this.finals.size;
+  }
+
+  private enqueue(unit: Unit & { sessionId?: string; session?: SessionRecord }): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the store writer is closed'));
+    return new Promise((resolve, reject) => {
+      unit.waiters.push({ resolve, reject });
+      this.units.push(unit);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.units.length + this.finals.size >= this.maxBatch) {
+      void this.flush();
+      return;
+    }
+    if (this.timer) return;
+    this.timer = this.maxDelayMs > 0 ? setTimeout(() => void this.flush(), this.maxDelayMs) : setImmediate(() => void this.flush());
+  }
+
+  private cancelTimer(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer as NodeJS.Timeout);
+    clearImmediate(this.timer as NodeJS.Immediate);
+    this.timer = undefined;
+  }
+
+  private commit(): void {
+    if (this.units.length === 0 && this.finals.size === 0) return;
+    const units = this.units;
+    const finals = this.finals;
+    this.units = [];
+    this.finals = new Map();
+    const at = this.now();
+
+    // sessions first (messages reference them): a session closing in this batch is written
+    // once, with its final snapshot; one that never had a row gets its snapshot now; one
+    // whose snapshot is older than sessionRefreshMs gets a fresh one; the others only need
+    // their row to still be there (retention may have pruned a long-lived one)
+    const batch: Unit[] = [];
+    const sessionOps = new Map<string, WriteOp>();
+    const refreshed: string[] = [];
+    for (const [id, f] of finals) {
+      const op: WriteOp = { kind: 'session', session: f.session };
+      sessionOps.set(id, op);
+      batch.push({ ops: [op], waiters: f.waiters });
+    }
+    for (const u of units) {
+      if (!u.session || sessionOps.has(u.session.id)) continue;
+      const last = this.written.get(u.session.id);
+      if (last === undefined || at - last >= this.sessionRefreshMs) {
+        sessionOps.set(u.session.id, { kind: 'session', session: u.session });
+        refreshed.push(u.session.id);
+      } else {
+        sessionOps.set(u.session.id, { kind: 'session-exists', session: u.session });
+      }
+    }
+    for (const u of units) {
+      const sessionOp = u.sessionId ? sessionOps.get(u.sessionId) : undefined;
+      // a message unit carries its session write, so that a retry on its own still has it
+      batch.push({ ops: sessionOp ? [sessionOp, ...u.ops] : u.ops, waiters: u.waiters });
+    }
+
+    const ops: WriteOp[] = [];
+    const seen = new Set<WriteOp>();
+    for (const u of batch) for (const op of u.ops) if (!seen.has(op)) (seen.add(op), ops.push(op));
+
+    const started = process.hrtime.bigint();
+    let error: Error | undefined;
+    try {
+      this.store.writeBatch(ops);
+    } catch (err) {
+      error = err as Error;
+    }
+    this.options.onCommit?.({ ops: ops.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
+
+    if (!error) {
+      for (const id of refreshed) this.written.set(id, at);
+      for (const [id] of finals) this.written.delete(id);
+      for (const u of batch) for (const w of u.waiters) w.resolve();
+      return;
+    }
+    // one transaction per unit: a failure caused by one write fails only its own callers
+    for (const u of batch) {
+      try {
+        this.store.writeBatch(u.ops);
+        for (const op of u.ops) if (op.kind === 'session' && refreshed.includes(op.session.id)) this.written.set(op.session.id, at);
+        for (const w of u.waiters) w.resolve();
+      } catch (err) {
+        for (const w of u.waiters) w.reject(err as Error);
+      }
+    }
+    for (const [id] of finals) this.written.delete(id);
+  }
+}
