@@ -27,6 +27,8 @@ Options:
       --data <file>           SQLite file (default ./data/bouncer.sqlite)
       --profile-dir <dir>     extra directory of profile YAML files (repeatable)
       --allowed-origin <url>  origin allowed on the WebSocket besides the server's own (repeatable)
+      --allowed-host <name>   Host name the API answers to besides loopback (repeatable; * for any)
+      --ui-token <token>      require this token on the API, /metrics and the WebSocket
       --log-level <level>     fatal, error, warn, info (default), debug, trace, silent
       --log-format <format>   auto (default: pretty on a terminal, JSON lines otherwise), json, pretty
   -h, --help                  this text
@@ -40,6 +42,26 @@ ${Object.entries(ENV_VARS)
   .join('\n')}
   BOUNCER_<NAME>_PORT         port of the listener <name> (e.g. BOUNCER_SMTP_PORT)
 `;
+
+/**
+ * The flags besides the open-ended `--<listener>-port` ones (docker-compose.test.ts checks
+ * the compose file's command against these).
+ */
+export const CLI_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  host: { type: 'string' },
+  'http-port': { type: 'string' },
+  store: { type: 'string' },
+  data: { type: 'string' },
+  'profile-dir': { type: 'string', multiple: true },
+  'allowed-origin': { type: 'string', multiple: true },
+  'allowed-host': { type: 'string', multiple: true },
+  'ui-token': { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
 
 export function parseFlags(argv: string[]): { help: boolean; version: boolean; overrides: Overrides; problems: string[] } {
   // --<name>-port flags are open-ended (one per listener), so they are picked out first
@@ -61,19 +83,7 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
       args,
       strict: true,
       allowPositionals: false,
-      options: {
-        config: { type: 'string', short: 'c' },
-        host: { type: 'string' },
-        'http-port': { type: 'string' },
-        store: { type: 'string' },
-        data: { type: 'string' },
-        'profile-dir': { type: 'string', multiple: true },
-        'allowed-origin': { type: 'string', multiple: true },
-        'log-level': { type: 'string' },
-        'log-format': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: CLI_OPTIONS,
     });
   }
   try {
@@ -97,6 +107,8 @@ export function parseFlags(argv: string[]): { help: boolean; version: boolean; o
       logLevel: values['log-level'],
       logFormat: values['log-format'],
       allowedOrigins: values['allowed-origin'],
+      allowedHosts: values['allowed-host'],
+      uiToken: values['ui-token'],
     },
   };
 }

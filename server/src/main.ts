@@ -196,6 +196,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
       await http?.close();
       // closed sessions write their final snapshot after their messages are parsed
       await live.drained(5000);
+      display.close();
       await writer.close();
       await parsePool.close();
       scenarios.close();
@@ -252,6 +253,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
           return runDoctor(input, world, profiles.get('gmail-mx')!, resolver ? `DNS server ${resolver}` : 'the DNS world');
         },
         settled: () => display.settled(),
+        uiToken: config.http.uiToken,
         metrics: { contentType: METRICS_CONTENT_TYPE, text: () => metrics.text() },
       },
       { host: config.http.host ?? config.host, port: config.http.port, log, staticDir: uiDir },

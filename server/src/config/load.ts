@@ -25,6 +25,8 @@ export interface Overrides {
   logLevel?: string;
   logFormat?: string;
   allowedOrigins?: string[];
+  allowedHosts?: string[];
+  uiToken?: string;
 }
 
 export const ENV_VARS: Record<string, string> = {
@@ -40,6 +42,8 @@ export const ENV_VARS: Record<string, string> = {
   BOUNCER_LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
   BOUNCER_LOG_FORMAT: 'auto (pretty on a terminal, else JSON lines), json or pretty',
   BOUNCER_ALLOWED_ORIGINS: 'comma-separated origins allowed on the WebSocket',
+  BOUNCER_ALLOWED_HOSTS: 'comma-separated Host names the API answers to besides loopback (* for any)',
+  BOUNCER_UI_TOKEN: 'token the API, /metrics and the WebSocket require (empty: none)',
 };
 
 export function overridesFromEnv(env: NodeJS.ProcessEnv): Overrides {
@@ -59,6 +63,9 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): Overrides {
     logLevel: env.BOUNCER_LOG_LEVEL,
     logFormat: env.BOUNCER_LOG_FORMAT,
     allowedOrigins: env.BOUNCER_ALLOWED_ORIGINS ? env.BOUNCER_ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    allowedHosts: env.BOUNCER_ALLOWED_HOSTS ? env.BOUNCER_ALLOWED_HOSTS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    // compose passes an unset variable as empty: no token
+    uiToken: env.BOUNCER_UI_TOKEN ? env.BOUNCER_UI_TOKEN : undefined,
   };
 }
 
@@ -94,6 +101,8 @@ function apply(raw: Raw, o: Overrides, problems: string[], source: 'environment'
     if (port !== undefined) raw.http = { ...obj(raw.http), port };
   }
   if (o.allowedOrigins !== undefined) raw.http = { ...obj(raw.http), allowedOrigins: o.allowedOrigins };
+  if (o.allowedHosts !== undefined) raw.http = { ...obj(raw.http), allowedHosts: o.allowedHosts };
+  if (o.uiToken !== undefined) raw.http = { ...obj(raw.http), uiToken: o.uiToken };
   if (o.store !== undefined) raw.store = { ...obj(raw.store), kind: o.store };
   if (o.data !== undefined) raw.store = { ...obj(raw.store), path: o.data };
   if (o.profileDirs !== undefined) raw.profileDirs = [...(Array.isArray(raw.profileDirs) ? raw.profileDirs : []), ...o.profileDirs];

@@ -52,6 +52,11 @@ export const configSchema = z
          * Bouncer is reached by another name, e.g. bound to 0.0.0.0 in a container. `*`: any.
          */
         allowedHosts: z.array(z.string()).default([]),
+        /**
+         * When set, the API, /metrics and the WebSocket require it (Authorization: Bearer, or
+         * ?token= once in a browser, which sets a cookie); /api/v1/health stays open.
+         */
+        uiToken: z.string().min(1).optional(),
       })
       .strict()
       .default({ port: 8025, allowedOrigins: [], allowedHosts: [] }),

@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { ApiDeps } from './deps.js';
 import { apiNotFound, errorHandler, type ErrorLog } from './errors.js';
 import { isHostAllowed } from './host-check.js';
+import { requireToken } from './ui-token.js';
 import { openApiDocument } from './openapi.js';
 import { doctorRoutes } from './routes/doctor.js';
 import { healthRoutes } from './routes/health.js';
@@ -70,6 +71,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
     if (isHostAllowed(req.headers.host, deps.allowedHosts)) return next();
     res.status(403).json({ error: 'forbidden_host', message: `Host "${req.headers.host}" is not one this server answers to; add it to http.allowedHosts` });
   });
+  app.use(requireToken(deps.uiToken));
 
   const noStore: RequestHandler = (_req, res, next) => {
     // mail content and live state: nothing for a cache to keep

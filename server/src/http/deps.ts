@@ -63,6 +63,8 @@ export interface ApiDeps {
    * SMTP reply); message routes wait for it so that they never serve a half-filled record.
    */
   settled?: () => Promise<void>;
+  /** When set, every route but the health check and the WebSocket require it (ui-token.ts). */
+  uiToken?: string;
   /** Prometheus exposition for `GET /metrics`; absent: no such route. */
   metrics?: { contentType: string; text(): Promise<string> };
 }

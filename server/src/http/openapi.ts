@@ -134,9 +134,13 @@ export function openApiDocument(version: string) {
       version,
       description:
         'Sessions, transcripts, policy decisions and messages seen by the Bouncer SMTP sandbox. ' +
-        'Every error is JSON `{error, message}` where `error` is a stable id: `not_found`, `bad_request`, `unsupported_media_type`, `internal`, ' +
-        '`forbidden_host` (403: the Host header is not a loopback name or one of the configured http.allowedHosts — a DNS-rebinding guard).',
+        'Every error is JSON `{error, message}` where `error` is a stable id: `not_found`, `bad_request`, `unsupported_media_type`, `wait_timeout`, `internal`, ' +
+        '`forbidden_host` (403: the Host header is not a loopback name or one of the configured http.allowedHosts — a DNS-rebinding guard), ' +
+        '`unauthorized` (401: the server runs with BOUNCER_UI_TOKEN and the request did not carry it — send `Authorization: Bearer <token>`, ' +
+        'or open the UI once with `?token=<token>`, which sets an HttpOnly cookie; `/api/v1/health` never needs it).',
     },
+    // with BOUNCER_UI_TOKEN set every operation but the health check requires the token; without it, none does
+    security: [{}, { uiToken: [] }],
     paths: {
       '/api/v1/health': {
         get: {
@@ -501,6 +505,9 @@ export function openApiDocument(version: string) {
       },
     },
     components: {
+      securitySchemes: {
+        uiToken: { type: 'http', scheme: 'bearer', description: 'BOUNCER_UI_TOKEN, when the server has one (also accepted as ?token= and as the bouncer_token cookie).' },
+      },
       parameters: {
         limit: {
           name: 'limit',

@@ -134,6 +134,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   const replyChildren = new Map<string, ReturnType<typeof replies.labels>>();
   const latencyChildren = new Map<string, ReturnType<typeof latency.labels>>();
   const messageLatencyChildren = new Map<string, ReturnType<typeof messageLatency.labels>>();
+  const decisionChildren = new Map<string, ReturnType<typeof decisions.labels>>();
   const replyChild = (listener: string, profile: string, phase: string, code: number, enhanced: string) => {
     const key = `${listener}\0${profile}\0${phase}\0${code}\0${enhanced}`;
     let child = replyChildren.get(key);
@@ -165,7 +166,10 @@ export function createMetrics(sources: MetricsSources): Metrics {
     bus.subscribe('message.stored', ({ message }) => messages.inc({ ...of(message.sessionId), outcome: message.status })),
     bus.subscribe('session.decision', ({ sessionId, decision }) => {
       const l = of(sessionId);
-      decisions.inc({ ...l, phase: decision.phase, rule: decision.ruleId, verdict: decision.verdict });
+      const key = `${l.listener}\0${l.profile}\0${decision.phase}\0${decision.ruleId}\0${decision.verdict}`;
+      let child = decisionChildren.get(key);
+      if (!child) decisionChildren.set(key, (child = decisions.labels({ ...l, phase: decision.phase, rule: decision.ruleId, verdict: decision.verdict })));
+      child.inc();
       if (decision.ruleId === 'store.write-failed') messages.inc({ ...l, outcome: 'temp-failed' });
     }),
     bus.subscribe('smtp.reply', (r) => {

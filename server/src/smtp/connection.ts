@@ -153,7 +153,9 @@ export class BouncerConnection extends SMTPConnection {
 
   private async gate(verb: string, line: string, command: Buffer): Promise<'continue' | 'rejected'> {
     const argument = line.slice(verb.length).trim();
-    const known = this._isSupported(verb);
+    // smtp-server's _isSupported trims, its handler lookup does not: a verb behind a tab or CR
+    // would pass here and then get smtp-server's own 500 (found by the fuzz test, issue 6)
+    const known = verb === verb.trim() && this._isSupported(verb);
     const unimplemented = !known && this.profile.unimplementedCommands.includes(verb);
     // only verbs that are not SMTP at all count towards "too many unrecognized commands"
     if (!known && !unimplemented) this.unrecognized++;

@@ -10,11 +10,13 @@
  */
 import type { ParsePool } from '../mail/parse-pool.js';
 import type { ParsedFields } from '../mail/parse.js';
-import type { DisplayFields, MessageRecord, Store } from './types.js';
+import type { Attachment, DisplayFields, MessageRecord, Store } from './types.js';
 import type { StoreWriter } from './write-queue.js';
 
 /** More messages than this waiting for their parse hold up new ones (backpressure). */
 export const MAX_PENDING_DISPLAY = 1000;
+/** A display write the store refused is tried again after this. */
+export const RETRY_MS = 1000;
 
 export interface DisplayLog {
   warn(obj: object, msg: string): void;
@@ -70,13 +72,37 @@ export class DisplayQueue {
       try {
         await this.writer.saveDisplay(full, attachments);
       } catch (err) {
-        // the store lists the message as pending still: the next start parses it again
-        this.log.warn({ err, message: record.id }, 'display fields not stored');
+        // the store is failing (disk full?): try again later, and at the next start if it
+        // never recovers (the store lists the message as pending until then)
+        this.log.warn({ err, message: record.id }, 'display fields not stored; retrying');
+        this.retry(full, attachments);
       }
       return full;
     });
     this.track(written);
     return { parsed: parsed.then(({ full }) => full), written };
+  }
+
+  /** Display writes that failed, retried every RETRY_MS while the server runs. */
+  private failed: Array<{ record: MessageRecord; attachments: Attachment[] }> = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  private retry(record: MessageRecord, attachments: Attachment[]): void {
+    this.failed.push({ record, attachments });
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      const batch = this.failed;
+      this.failed = [];
+      for (const f of batch) this.writer.saveDisplay(f.record, f.attachments).catch(() => this.retry(f.record, f.attachments));
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  /** Stops retrying (the store is closing). */
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   /** Resolves once there is room (fewer than maxPending parses waiting). */

@@ -4,6 +4,7 @@
  * requests to {@link EventHub.handleUpgrade}.
  */
 import { isHostAllowed } from '../http/host-check.js';
+import { isAuthorized } from '../http/ui-token.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -33,7 +34,7 @@ export interface EventHub {
   close(): void;
 }
 
-type HubDeps = Pick<ApiDeps, 'bus' | 'store' | 'allowedOrigins' | 'allowedHosts' | 'version'>;
+type HubDeps = Pick<ApiDeps, 'bus' | 'store' | 'allowedOrigins' | 'allowedHosts' | 'version' | 'uiToken'>;
 
 const normalizeOrigin = (origin: string): string => origin.trim().replace(/\/+$/, '').toLowerCase();
 
@@ -55,7 +56,7 @@ function socketOf(ws: WebSocket): Duplex | undefined {
 }
 
 /** Refuses a handshake with a plain HTTP response; the socket never becomes a WebSocket. */
-function refuse(socket: Duplex, status: 403 | 404 | 400, reason: string, error: string, message: string): void {
+function refuse(socket: Duplex, status: 401 | 403 | 404 | 400, reason: string, error: string, message: string): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -185,6 +186,10 @@ export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
       }
       if (!isHostAllowed(req.headers.host, deps.allowedHosts)) {
         refuse(socket, 403, 'Forbidden', 'forbidden_host', 'host not allowed');
+        return;
+      }
+      if (!isAuthorized(req, deps.uiToken)) {
+        refuse(socket, 401, 'Unauthorized', 'unauthorized', 'this Bouncer requires its UI token');
         return;
       }
       if (!isOriginAllowed(req.headers.origin, req.headers.host, deps.allowedOrigins)) {

@@ -36,10 +36,11 @@ interface Outcome {
 
 /** Opens a connection, then idles (or trickles) until the server speaks; times its reply. */
 async function slowClient(trickle: boolean): Promise<Outcome> {
+  // the server's idle clock starts when it accepts the connection, before the greeting
+  const started = Date.now();
   const c = await RawSmtp.connect(bouncer.port('smtp'));
   const greeting = await c.reply();
   const id = sessionIdOf(greeting);
-  const started = Date.now();
   let trickler: NodeJS.Timeout | undefined;
   if (trickle) {
     const bytes = 'NOOP and never a line end';
@@ -80,7 +81,7 @@ describe(`${CONNECTIONS} slowloris connections (idle timeout ${IDLE_MS} ms)`, ()
       expect(o.lines).toEqual([`451 4.4.2 Timeout - closing connection. ${o.id} - gsmtp`]);
       expect(o.closed).toBe(true);
       // at the configured timeout: not before it, and not long after (timers, a loaded machine)
-      expect(o.afterMs).toBeGreaterThanOrEqual(IDLE_MS - 50);
+      expect(o.afterMs).toBeGreaterThanOrEqual(IDLE_MS - 20);
       expect(o.afterMs).toBeLessThan(IDLE_MS + 1500);
     }
     expect(talked.length).toBeGreaterThanOrEqual(3);
