@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // First-run helper for `npm start` and `npm test`: installs dependencies when node_modules is
 // missing or older than package-lock.json, and (unless --no-build) compiles the TypeScript
-// when dist/ is missing or older than any source file. Plain Node, no dependencies.
+// and builds the UI when dist/ is missing or older than any source file. Plain Node, no dependencies.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -34,5 +34,11 @@ if (!process.argv.includes('--no-build')) {
   if (!built || built < sources) {
     console.error('bouncer: building…');
     run('npx tsc -p tsconfig.build.json');
+  }
+  // the browser UI (web/ → dist/web), served by the HTTP server at /
+  const ui = mtime(path.join(root, 'dist', 'web', 'index.html'));
+  if (!ui || ui < Math.max(newest(path.join(root, 'web')), mtime(path.join(root, 'package.json')))) {
+    console.error('bouncer: building the UI…');
+    run('npx vite build --config web/vite.config.ts --logLevel warn');
   }
 }

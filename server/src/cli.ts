@@ -6,10 +6,14 @@ import { parseArgs } from 'node:util';
 import { buildConfig, ConfigError, ENV_VARS, overridesFromEnv, type Overrides } from './config/load.js';
 import { ProfileError } from './policy/profile.js';
 import { profileProblems, startBouncer, VERSION, type Bouncer } from './main.js';
+import { doctorMain } from './doctor/cli.js';
 
 export const HELP = `bouncer ${VERSION} — a local SMTP sandbox that answers like Gmail
 
 Usage: bouncer [options]        (npm start -- [options])
+       bouncer doctor --ip <address> --helo <name> --from <address> [--dkim-selector <s>] [--resolver <ip[:port]>]
+                              the checks Gmail would run on a sender, without sending mail
+                              (bouncer doctor --help)
 
 Options:
   -c, --config <file>         YAML config file (every setting, see README "Configuration")
@@ -118,6 +122,7 @@ export function banner(b: Bouncer): string {
     const tls = l.tls === 'starttls' ? ' (STARTTLS)' : l.tls === 'implicit' ? ' (implicit TLS)' : '';
     lines.push(`  SMTP ${l.name.padEnd(11)} ${l.host}:${l.port}${tls}  profile ${l.profile}`);
   }
+  if (b.http.ui) lines.push(`  UI              ${b.http.url}/`);
   lines.push(`  HTTP API        ${b.http.url}/api/v1  (OpenAPI: ${b.http.url}/api/v1/openapi.json)`);
   lines.push(`  Store           ${b.store.kind === 'memory' ? 'in memory (nothing kept after exit)' : b.config.store.path}`);
   if (b.config.auth.users.length === 0 && b.listeners.some((l) => b.profiles.get(l.profile)?.auth.enabled)) {
@@ -127,6 +132,7 @@ export function banner(b: Bouncer): string {
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv[0] === 'doctor') return doctorMain(argv.slice(1), env);
   const flags = parseFlags(argv);
   if (flags.help) {
     process.stdout.write(HELP);

@@ -260,3 +260,60 @@ describe('starting', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('bouncer doctor (compiled CLI)', () => {
+  it('bouncer --help lists the doctor sub-command; bouncer doctor --help documents it, exit 0', async () => {
+    const top = await cli(['--help']);
+    expect(top.stdout).toContain('bouncer doctor --ip <address> --helo <name> --from <address> [--dkim-selector <s>] [--resolver <ip[:port]>]');
+    const r = await cli(['doctor', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: bouncer doctor --ip <address> --helo <name> --from <address> [options]');
+    for (const flag of ['--dkim-selector', '--resolver', '--config', '--json']) expect(r.stdout).toContain(flag);
+  });
+
+  it('against the DNS world of a config file: text report, exit 1 when Gmail would refuse; --json is what POST /api/v1/doctor answers', async () => {
+    const file = path.join(tmp, 'doctor.yaml');
+    writeFileSync(
+      file,
+      [
+        'store: { kind: memory }',
+        'dns:',
+        '  records:',
+        "    '203.0.113.7': { PTR: [mail.example.com] }",
+        '    mail.example.com: { A: [203.0.113.7] }',
+        "    example.com: { TXT: ['v=spf1 ip4:203.0.113.7 -all'] }",
+        "    _dmarc.example.com: { TXT: ['v=DMARC1; p=none'] }",
+        '',
+      ].join('\n'),
+    );
+    const ok = await cli(['doctor', '-c', file, '--ip', '203.0.113.7', '--helo', 'mail.example.com', '--from', 'alice@example.com']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('[PASS] SPF for example.com');
+    expect(ok.stdout).toContain('[WARN] DKIM key for example.com');
+    expect(ok.stdout).toMatch(/\nVerdict: WARN — Gmail would accept this sender's mail \(SPF passes\); worth fixing: DKIM key for example\.com, DMARC for example\.com\.\n$/);
+
+    const bad = await cli(['doctor', '-c', file, '--ip', '198.51.100.1', '--helo', 'localhost', '--from', 'alice@example.com', '--json']);
+    expect(bad.code).toBe(1);
+    const report = JSON.parse(bad.stdout) as { steps: Array<{ id: string; status: string }>; verdict: { reply: { code: number } } };
+    expect(report.verdict.reply.code).toBe(504);
+
+    const server = await startServer(['-c', file, ...ALL_PORTS_ZERO, '--log-level', 'warn']);
+    const res = await fetch(`${server.httpUrl}/api/v1/doctor`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ip: '198.51.100.1', helo: 'localhost', from: 'alice@example.com' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(report);
+    const invalid = await fetch(`${server.httpUrl}/api/v1/doctor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ip: 'x', helo: 'h', from: 'a@b' }) });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toEqual({ error: 'bad_request', message: '--ip must be an IPv4 or IPv6 address, got "x"' });
+  });
+
+  it('missing flags: exit 2 with the usage', async () => {
+    const r = await cli(['doctor', '--ip', '203.0.113.7']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bouncer doctor: missing --helo, --from');
+    expect(r.stderr).toContain('Usage: bouncer doctor');
+  });
+});

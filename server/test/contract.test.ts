@@ -710,7 +710,7 @@ describe('Bouncer over a full set of dialogues', () => {
     await dialogue(mx, [[{ write: '\x00\xff junk\r\n' }, 502], ['NOOP', 250]]);
     await dialogue(mx, [...Array.from({ length: 9 }, (_, i): [Step, number] => [`X${i}`, 502]), ['X9', 502], [{ expectClosed: true }]]);
     await dialogue(mx, [['EHLO mail.example.com', 250], ['MAIL FROM:<a@example.com>', 250], ['RCPT TO:<b@example.org>', 250], ['DATA', 354],
-      ['Content-Type: multipart/mixed; boundary="a\r\n\r\n--b\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!\r\n.', 250]]);
+      ['From: a@example.com\r\nMessage-ID: <broken-boundary@example.com>\r\nContent-Type: multipart/mixed; boundary="a\r\n\r\n--b\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!\r\n.', 250]]);
 
     // submission with STARTTLS and AUTH
     const sub = portOf(main, 'submission');

@@ -18,7 +18,7 @@ describe('smoke: a valid session on the MX listener', () => {
     expect((await c.command('MAIL FROM:<a@example.com>')).last).toBe(`250 2.1.0 OK ${id} - gsmtp`);
     expect((await c.command('RCPT TO:<b@example.org>')).last).toBe(`250 2.1.5 OK ${id} - gsmtp`);
     expect((await c.command('DATA')).last).toBe(`354 Go ahead ${id} - gsmtp`);
-    const accepted = await c.command('Subject: hi\r\nFrom: a@example.com\r\n\r\nhello\r\n.');
+    const accepted = await c.command('Subject: hi\r\nFrom: a@example.com\r\nMessage-ID: <smoke@example.com>\r\n\r\nhello\r\n.');
     expect(accepted.last).toMatch(new RegExp(`^250 2\\.0\\.0 OK \\d{10} ${id.replace('.', '\\.')} - gsmtp$`));
     // committed before the 250; its display fields (subject, bodies) are parsed just after
     expect(bouncer.store.listMessages({ sessionId: id }).total).toBe(1);

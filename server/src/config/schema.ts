@@ -86,9 +86,22 @@ export const configSchema = z
         loopbackName: z.string().nullable().default('sender.bouncer.test'),
         /** Records per owner name (or IP address, for PTRs): A, AAAA, PTR, MX, TXT; a type may be SERVFAIL. */
         records: z.record(z.string(), z.object({ A: recordValues, AAAA: recordValues, PTR: recordValues, MX: recordValues, TXT: recordValues }).partial().strict()).default({}),
+        /**
+         * Sender domains the world has no records for (at, below or above the domain): `none`
+         * judges their SPF/DKIM/DMARC `none` and only warns with what Gmail would answer;
+         * `fail` lets the authentication rules reject them as Gmail would (550 5.7.26).
+         */
+        undeclared: z.enum(['none', 'fail']).default('none'),
       })
       .strict()
-      .default({ loopbackName: 'sender.bouncer.test', records: {} }),
+      .default({ loopbackName: 'sender.bouncer.test', records: {}, undeclared: 'none' }),
+    senders: z
+      .object({
+        /** Bulk senders (Gmail: about 5,000+ messages a day): these domains and their subdomains meet the bulk rules (5.7.27/30/32/40). */
+        bulk: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ bulk: [] }),
     /** Recipient domains whose mailboxes are known; other local parts get 550 5.1.1. */
     mailboxes: z.record(z.string(), z.array(z.string())).default({}),
     auth: z

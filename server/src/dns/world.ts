@@ -14,6 +14,10 @@ export interface DnsWorld {
   lookup(name: string, type: RecordType): Promise<Lookup>;
   /** Reverse lookup of an IP address (PTR of its in-addr.arpa / ip6.arpa name). */
   reverse(ip: string): Promise<Lookup>;
+  /** Whether the name owns any record (NXDOMAIN vs NODATA); absent: assume it does. */
+  exists?(name: string): boolean;
+  /** Whether the world says anything about a mail domain; absent (real DNS): always. */
+  declares?(domain: string): boolean;
 }
 
 /** Records per owner name; a type may be declared as `SERVFAIL` to simulate a broken zone. */
@@ -95,6 +99,32 @@ export class StaticDnsWorld implements DnsWorld {
 
   reverse(ip: string): Promise<Lookup> {
     return this.lookup(reverseName(ip), 'PTR');
+  }
+
+  /** True when the name owns a record of any type (a SERVFAIL declaration counts). */
+  exists(name: string): boolean {
+    const set = this.records.get(canonicalName(name));
+    return !!set && Object.values(set).some((v) => v === 'SERVFAIL' || (Array.isArray(v) && v.length > 0));
+  }
+
+  /**
+   * Whether the world declares the mail-authentication records of a domain: a TXT record
+   * (or a TXT SERVFAIL) at the domain, at `_dmarc.<domain>` or `<selector>._domainkey.<domain>`,
+   * or at a parent domain of at least two labels or its `_dmarc` name (so that
+   * `news.example.com` is judged when `example.com` publishes SPF or DMARC). A/PTR records alone
+   * (a PTR host name) declare nothing. Domains the world is silent about are "undeclared"
+   * (config `dns.undeclared`).
+   */
+  declares(domain: string): boolean {
+    const d = canonicalName(domain);
+    if (!d) return false;
+    for (const [owner, set] of this.records) {
+      if (set.TXT === undefined) continue;
+      if (owner === d || owner === `_dmarc.${d}` || owner.endsWith(`._domainkey.${d}`)) return true;
+      const base = owner.replace(/^_dmarc\./, '');
+      if (base.includes('.') && d.endsWith(`.${base}`)) return true;
+    }
+    return false;
   }
 }
 

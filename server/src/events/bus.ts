@@ -3,7 +3,7 @@
  * metrics) subscribe. Storage never imports a transport, and no transport imports storage.
  */
 import { EventEmitter } from 'node:events';
-import type { Decision } from '../policy/types.js';
+import type { Decision, Warning } from '../policy/types.js';
 import type { ReplyEvent } from '../smtp/reply-timer.js';
 import type { MessageSummary, SessionSummary, TranscriptLine } from '../store/types.js';
 
@@ -11,6 +11,7 @@ export interface BusEvents {
   'session.opened': { session: SessionSummary };
   'session.line': { sessionId: string; line: TranscriptLine };
   'session.decision': { sessionId: string; decision: Decision };
+  'session.warning': { sessionId: string; warning: Warning };
   'message.stored': { message: MessageSummary };
   'session.closed': { session: SessionSummary };
 }
@@ -28,6 +29,7 @@ export const BUS_EVENT_NAMES: readonly BusEventName[] = [
   'session.opened',
   'session.line',
   'session.decision',
+  'session.warning',
   'message.stored',
   'session.closed',
 ];
@@ -42,6 +44,11 @@ export class EventBus {
 
   publish<K extends keyof AllEvents>(name: K, payload: AllEvents[K]): void {
     this.emitter.emit(name, payload);
+  }
+
+  /** How many subscribers an event has (tests check that waits leave none behind). */
+  listenerCount(name: BusEventName): number {
+    return this.emitter.listenerCount(name);
   }
 
   /** True when somebody listens (lets a producer skip building a payload nobody reads). */

@@ -7,6 +7,7 @@ import { EVENTS_PATH } from '../ws/hub.js';
 import { API_PREFIX, createApiRouter, METRICS_PATH } from './app.js';
 import type { ApiDeps, ListenerInfo, LiveSessions } from './deps.js';
 import { openApiDocument } from './openapi.js';
+import { createMailhogRouter, MAILHOG_PREFIX } from './routes/mailhog.js';
 import { sanitizeFilename } from './routes/messages.js';
 import { createHttpServer, formatUrl, type RunningHttpServer } from './server.js';
 
@@ -34,6 +35,7 @@ function makeSession(overrides: Partial<SessionRecord> = {}): SessionRecord {
       { t: 3, dir: 'C', text: 'EHLO client.example' },
     ],
     decisions: [],
+    warnings: [],
     messageIds: [],
     ...overrides,
   };
@@ -599,10 +601,13 @@ describe('OpenAPI document', () => {
       stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
     };
     const routes: string[] = [];
-    for (const layer of router.stack) {
-      if (!layer.route) continue;
-      const path = API_PREFIX + layer.route.path.replace(/:(\w+)/g, '{$1}');
-      for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${path}`);
+    const mailhog = createMailhogRouter(h) as unknown as typeof router;
+    for (const [prefix, r] of [[API_PREFIX, router], [MAILHOG_PREFIX, mailhog]] as const) {
+      for (const layer of r.stack) {
+        if (!layer.route) continue;
+        const path = prefix + layer.route.path.replace(/:(\w+)/g, '{$1}');
+        for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${path}`);
+      }
     }
     // the WebSocket is served by the hub on the same server, not by the router
     routes.push(`GET ${EVENTS_PATH}`);
@@ -647,5 +652,18 @@ describe('OpenAPI document', () => {
       const [, section, name] = /#\/components\/(\w+)\/(\w+)/.exec(r) ?? [];
       expect((doc.components as Record<string, Record<string, unknown>>)[section!]?.[name!], r).toBeDefined();
     }
+  });
+});
+
+describe('POST /api/v1/doctor', () => {
+  it('404 not_found when the server has no doctor; 400 bad_request for a body that is not the schema', async () => {
+    const h = await start();
+    const post = (body: unknown) => h.get('/api/v1/doctor', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(await expectError(await post({ ip: '203.0.113.7', helo: 'mail.example.com', from: 'a@example.com' }), 404, 'not_found')).toBe('the doctor is not available on this server');
+    h.deps.doctor = async () => {
+      throw new Error('not reached');
+    };
+    expect(await expectError(await post({ ip: '203.0.113.7' }), 400, 'bad_request')).toMatch(/^invalid body: /);
+    expect(await expectError(await post({ ip: '1.2.3.4', helo: 'h.example', from: 'a@example.com', extra: 1 }), 400, 'bad_request')).toMatch(/extra/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The express application: versioned JSON API under `/api/v1`. The WebSocket hub shares the
- * port (see server.ts); a later UI can be served from `staticDir`.
+ * port (see server.ts); the browser UI is served from `staticDir` (see ui.ts).
  */
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { ApiDeps } from './deps.js';
@@ -8,18 +8,25 @@ import { apiNotFound, errorHandler, type ErrorLog } from './errors.js';
 import { isHostAllowed } from './host-check.js';
 import { requireToken } from './ui-token.js';
 import { openApiDocument } from './openapi.js';
+import { doctorRoutes } from './routes/doctor.js';
 import { healthRoutes } from './routes/health.js';
 import { listenerRoutes } from './routes/listeners.js';
+import { createMailhogRouter, MAILHOG_PREFIX } from './routes/mailhog.js';
 import { messageRoutes } from './routes/messages.js';
 import { profileRoutes } from './routes/profiles.js';
+import { scenarioRoutes } from './routes/scenarios.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { waitRoutes } from './routes/waits.js';
+import { ScenarioRegistry } from '../scenarios/registry.js';
+import { WaitHub } from './waits.js';
+import { serveUi } from './ui.js';
 
 export const API_PREFIX = '/api/v1';
 /** Prometheus metrics, outside the versioned API (where scrapers look by default). */
 export const METRICS_PATH = '/metrics';
 
 export interface AppOptions {
-  /** Directory served at `/` (the UI, added later). Unused when absent. */
+  /** The built UI, served at `/` (see ui.ts). API only when absent. */
   staticDir?: string;
   /** Where 500s are logged (a pino logger fits). Defaults to stderr. */
   log?: ErrorLog;
@@ -41,10 +48,14 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 export function createApiRouter(deps: ApiDeps, startedAt = Date.now()): Router {
   const router = express.Router({ strict: false, caseSensitive: true });
   healthRoutes(router, deps, startedAt);
+  // before the /:id routes, which would take `wait` for an id
+  waitRoutes(router, deps, deps.waits ?? new WaitHub(deps));
   sessionRoutes(router, deps);
   messageRoutes(router, deps);
   profileRoutes(router, deps);
   listenerRoutes(router, deps);
+  scenarioRoutes(router, deps.scenarios ?? new ScenarioRegistry({ profiles: deps.profiles }));
+  doctorRoutes(router, deps);
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(deps.version));
   });
@@ -67,7 +78,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   };
-  // no route takes a body yet; parsing anyway turns a malformed one into a clean 400
+  // POST /scenarios takes JSON; a malformed body anywhere is a clean 400
   app.use('/api', noStore, express.json({ limit: '1mb' }));
   if (deps.settled) {
     const settled = deps.settled;
@@ -75,6 +86,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
     app.use(`${API_PREFIX}/messages`, (_req, _res, next) => void settled().then(() => next(), next));
   }
   app.use(API_PREFIX, createApiRouter(deps));
+  app.use(MAILHOG_PREFIX, createMailhogRouter(deps));
   app.use('/api', apiNotFound);
 
   if (deps.metrics) {
@@ -87,9 +99,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions = {}): Express {
     });
   }
 
-  if (opts.staticDir) {
-    app.use(express.static(opts.staticDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
-  }
+  if (opts.staticDir) app.use(serveUi(opts.staticDir));
   app.use(apiNotFound);
   app.use(errorHandler(opts.log ?? stderrLog));
   return app;

@@ -6,7 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
-export type ApiErrorId = 'not_found' | 'bad_request' | 'payload_too_large' | 'unsupported_media_type' | 'internal';
+export type ApiErrorId = 'not_found' | 'bad_request' | 'payload_too_large' | 'unsupported_media_type' | 'internal' | 'wait_timeout';
 
 export interface ApiErrorBody {
   error: ApiErrorId;
@@ -30,6 +30,19 @@ export class ApiError extends Error {
 
 export const notFound = (message: string): ApiError => new ApiError(404, 'not_found', message);
 export const badRequest = (message: string): ApiError => new ApiError(400, 'bad_request', message);
+
+/**
+ * Routes that change state take JSON only. Besides being the API's one body format, this
+ * keeps them out of reach of cross-site forms: a cross-origin `application/json` request needs
+ * a CORS preflight, which this server never grants.
+ */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    next(new ApiError(415, 'unsupported_media_type', 'send the body as Content-Type: application/json'));
+    return;
+  }
+  next();
+};
 
 /** `limit: must be a positive integer; outcome: expected one of ...`, one entry per problem. */
 export function describeZodError(error: z.ZodError): string {

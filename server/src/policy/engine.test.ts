@@ -3,7 +3,7 @@ import { StaticDnsWorld } from '../dns/world.js';
 import { BUILTIN_PROFILE_DIR } from '../util/paths.js';
 import { PolicyEngine } from './engine.js';
 import { loadProfiles, type Profile } from './profile.js';
-import { FIXED_NOW, makeContext } from './rules/context.fixture.js';
+import { FIXED_NOW, makeContext, messageFacts } from './rules/context.fixture.js';
 import { CHECKS } from './rules/index.js';
 import { PHASES, type CheckDefinition, type Phase, type ReplyTemplate, type RuleHit, type RuleSpec, type Verdict } from './types.js';
 
@@ -218,7 +218,8 @@ describe('PolicyEngine with the real gmail-mx profile and checks', () => {
     ['the 9th unknown command', 'command', makeContext({ command: { verb: 'FOO', argument: '', known: false }, unrecognizedCommands: 9 }), 'command.unrecognized'],
     ['the 10th unknown command: too-many comes first', 'command', makeContext({ command: { verb: 'FOO', argument: '', known: false }, unrecognizedCommands: 10 }), 'command.too-many-unrecognized'],
     ['BDAT', 'command', makeContext({ command: { verb: 'BDAT', argument: '10 LAST', known: false, unimplemented: true } }), 'command.unimplemented'],
-    ['a message from the loopback identity', 'message', makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] } }), undefined],
+    ['a well-formed message from the loopback identity', 'message', makeContext({ message: messageFacts() }), undefined],
+    ['a message without headers from the loopback identity', 'message', makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] } }), 'message.no-message-id'],
     ['a message from an address without PTR', 'message', makeContext({ message: { raw: Buffer.alloc(0), size: 100, truncated: false, headers: [] }, dns: new StaticDnsWorld({}) }), 'message.ptr'],
     [
       'a message while the PTR zone answers SERVFAIL',
@@ -256,5 +257,50 @@ describe('PolicyEngine with the real gmail-mx profile and checks', () => {
     expect(verdict.reply.lines[0]).toBe('[127.0.0.1] The IP address sending this message does not have a PTR record');
     expect(verdict.reply.lines.at(-1)).toBe(' https://support.google.com/mail/answer/81126#ip-practices ab1sm12345678xyz.1 - gsmtp');
     expect(verdict.reply.lines.join('\n')).not.toMatch(/\{[a-zA-Z]+\}/);
+  });
+});
+
+describe('PolicyEngine: warning rules', () => {
+  const warn = (id: string, text: string) => rule(id, { code: 250, enhanced: '2.0.0', text: ['OK {sessionId} - gsmtp'] }, { warning: text });
+
+  it('a warning rule that fires is recorded and evaluation goes on to the next rule', async () => {
+    const engine = engineFor({ helo: [warn('test.a', 'Gmail would frown at <{name}>.'), rule('test.b')] });
+    const verdict = await engine.evaluate('helo', makeContext());
+    expect(verdict.kind).toBe('reject');
+    expect(ruleIdOf(verdict)).toBe('test.b');
+    expect(verdict.warnings).toStrictEqual([
+      {
+        at: Date.parse(FIXED_NOW),
+        phase: 'helo',
+        ruleId: 'test.a',
+        text: 'Gmail would frown at <localhost>.',
+        why: 'test.a fired',
+        fix: 'stop triggering test.a',
+        reply: { code: 250, enhanced: '2.0.0', lines: ['OK ab1sm12345678xyz.1 - gsmtp'] },
+      },
+    ]);
+  });
+
+  it('warnings alone leave the verdict continue, in rule order', async () => {
+    const engine = engineFor({ helo: [warn('test.c', 'first'), rule('test.never'), warn('test.async', 'second at {ip}')] });
+    const verdict = await engine.evaluate('helo', makeContext());
+    expect(verdict.kind).toBe('continue');
+    expect(verdict.warnings?.map((w) => [w.ruleId, w.text])).toEqual([
+      ['test.c', 'first'],
+      ['test.async', 'second at 192.0.2.1'],
+    ]);
+  });
+
+  it('a warning rule that does not fire, or is switched off, leaves no warning', async () => {
+    const engine = engineFor({ helo: [warn('test.never', 'x'), warn('test.c', 'y')] });
+    engine.setEnabled('test.c', false);
+    expect(await engine.evaluate('helo', makeContext())).toStrictEqual({ kind: 'continue' });
+  });
+
+  it('rules after a rejection are not evaluated, warnings included', async () => {
+    const engine = engineFor({ helo: [rule('test.b'), warn('test.c', 'never seen')] });
+    const verdict = await engine.evaluate('helo', makeContext());
+    expect(ruleIdOf(verdict)).toBe('test.b');
+    expect(verdict.warnings).toBeUndefined();
   });
 });

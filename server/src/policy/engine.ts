@@ -4,9 +4,22 @@
  * adapter writes. Order is data, as in Postfix's smtpd_*_restrictions.
  */
 import type { Profile } from './profile.js';
-import { renderReply, type ReplyVars } from './render.js';
+import { fill, renderReply, type ReplyVars } from './render.js';
 import { CHECKS } from './rules/index.js';
-import type { CheckDefinition, Decision, Phase, RuleSpec, SessionContext, Verdict } from './types.js';
+import type { CheckDefinition, Decision, Phase, RuleSpec, SessionContext, Verdict, Warning } from './types.js';
+
+/**
+ * Scenarios (testing kit, scenarios/registry.ts) are consulted before the profile's rules: a
+ * scenario that replies or drops decides alone; one that only delays or closes after the reply
+ * adds its effects to whatever the rules decide.
+ */
+export interface ScenarioHook {
+  fire(phase: Phase, ctx: SessionContext, profile: Profile): Verdict | undefined;
+}
+
+export interface EngineOptions {
+  scenarios?: ScenarioHook;
+}
 
 export class PolicyEngine {
   /** Runtime switches by rule id; they win over the profile's `enabled`. */
@@ -15,6 +28,7 @@ export class PolicyEngine {
   constructor(
     readonly profile: Profile,
     private readonly checks: ReadonlyMap<string, CheckDefinition> = CHECKS,
+    private readonly options: EngineOptions = {},
   ) {}
 
   /** Standard placeholders every reply may use. */
@@ -43,6 +57,15 @@ export class PolicyEngine {
   }
 
   async evaluate(phase: Phase, ctx: SessionContext): Promise<Verdict> {
+    const fired = this.options.scenarios?.fire(phase, ctx, this.profile);
+    if (fired && fired.kind !== 'continue') return fired;
+    const verdict = await this.evaluateRules(phase, ctx);
+    return fired?.effects ? { ...verdict, effects: fired.effects } : verdict;
+  }
+
+  /** The profile's rules for a phase, in order; the first that fires decides. */
+  async evaluateRules(phase: Phase, ctx: SessionContext): Promise<Verdict> {
+    const warnings: Warning[] = [];
     for (const rule of this.profile.rules[phase]) {
       if (!this.isEnabled(rule)) continue;
       const def = this.checks.get(rule.check);
@@ -50,7 +73,21 @@ export class PolicyEngine {
       const result = def.check(ctx, rule.params);
       const hit = result instanceof Promise ? await result : result;
       if (!hit) continue;
-      const reply = renderReply(rule.reply, { ...PolicyEngine.baseVars(ctx), ...hit.vars });
+      const vars = { ...PolicyEngine.baseVars(ctx), ...hit.vars };
+      const reply = renderReply(rule.reply, vars);
+      if (rule.warning !== undefined) {
+        // a warning rule records what Gmail would hold against the sender, and evaluation goes on
+        warnings.push({
+          at: ctx.now().getTime(),
+          phase,
+          ruleId: rule.id,
+          text: fill(rule.warning, vars),
+          why: hit.why,
+          fix: hit.fix,
+          reply: { code: reply.code, enhanced: reply.enhanced, lines: reply.lines },
+        });
+        continue;
+      }
       const decision: Decision = {
         at: ctx.now().getTime(),
         phase,
@@ -60,8 +97,8 @@ export class PolicyEngine {
         why: hit.why,
         fix: hit.fix,
       };
-      return { kind: 'reject', reply, decision };
+      return warnings.length ? { kind: 'reject', reply, decision, warnings } : { kind: 'reject', reply, decision };
     }
-    return { kind: 'continue' };
+    return warnings.length ? { kind: 'continue', warnings } : { kind: 'continue' };
   }
 }

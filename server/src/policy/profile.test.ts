@@ -41,6 +41,31 @@ describe('built-in profiles', () => {
     expect(on('gmail-mx', 'helo.match-ptr')).toBe(false);
   });
 
+  it('sender authentication and the MX rates are on in gmail-mx and off in gmail-submission; the daily limit only on submission', () => {
+    const enabled = (name: string) => new Set(Object.values(profiles.get(name)!.rules).flat().filter((r) => r.enabled).map((r) => r.id));
+    const mx = enabled('gmail-mx');
+    const sub = enabled('gmail-submission');
+    const senderAuth = ['message.auth-tempfail', 'message.dmarc-reject', 'message.spf-hardfail', 'message.unauthenticated', 'message.auth-undeclared', 'message.bulk-spf', 'message.bulk-dkim', 'message.bulk-dmarc-missing', 'message.bulk-alignment', 'message.bulk-unsubscribe', 'message.dmarc-quarantine', 'message.dkim-weak-key'];
+    const mxRates = ['rcpt.receiving-rate', 'message.duplicate-message-id', 'message.sender-rate', 'message.ip-rate'];
+    for (const id of [...senderAuth, ...mxRates, 'message.no-message-id']) {
+      expect(mx.has(id), id).toBe(true);
+      expect(sub.has(id), id).toBe(false);
+    }
+    for (const id of ['message.from-invalid', 'message.duplicate-headers', 'message.dangerous-attachment', 'message.header-limits']) expect(sub.has(id), id).toBe(true);
+    expect(sub.has('mail.daily-limit')).toBe(true);
+    expect(mx.has('mail.daily-limit')).toBe(false);
+  });
+
+  it('warning rules are the four that never refuse, each with the reply Gmail would give', () => {
+    const warnings = profiles.get('gmail-mx')!.rules.message.filter((r) => r.warning !== undefined);
+    expect(warnings.map((r) => [r.id, r.reply.code])).toEqual([
+      ['message.auth-undeclared', 550],
+      ['message.bulk-unsubscribe', 250],
+      ['message.dmarc-quarantine', 250],
+      ['message.dkim-weak-key', 250],
+    ]);
+  });
+
   it('every Gmail-profile rule description says where its reply comes from', () => {
     for (const name of ['gmail-mx', 'gmail-submission']) {
       for (const rules of Object.values(profiles.get(name)!.rules)) {

@@ -26,6 +26,8 @@ const ruleSchema = z.object({
   description: z.string().min(1),
   params: z.record(z.string(), z.unknown()).default({}),
   reply: replySchema,
+  /** Makes the rule a warning: this text is recorded and the message goes on; `reply` is what Gmail would answer. */
+  warning: z.string().min(1).optional(),
 });
 
 /**

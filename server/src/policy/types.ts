@@ -5,6 +5,8 @@
  * turns the first rule that fires into a {@link Verdict}; the adapter writes the reply.
  */
 import type { DnsWorld } from '../dns/world.js';
+import type { MessageAuth } from '../mail/auth-types.js';
+import type { RateQueries } from './rates.js';
 
 /** Where in the dialogue a rule runs. `command` runs before every command (sequence rules). */
 export const PHASES = ['connect', 'command', 'helo', 'starttls', 'auth', 'mail', 'rcpt', 'data', 'message'] as const;
@@ -73,6 +75,12 @@ export interface MessageFacts {
   headers: Array<{ name: string; value: string }>;
   /** mailparser's error, when it could not parse the message. */
   parseError?: string;
+  /** SPF, DKIM, DMARC and ARC results, computed once at the end of DATA (mail/authenticate.ts). */
+  auth?: MessageAuth;
+  /** The From header's addresses as mailparser reads them (groups flattened, encoded-words decoded). */
+  from?: ReadonlyArray<{ name: string; address: string }>;
+  /** The MIME parts mailparser treats as attachments, with their decoded content. */
+  attachments?: ReadonlyArray<{ filename: string; contentType: string; content: Buffer }>;
 }
 
 export interface AuthAttempt {
@@ -112,6 +120,13 @@ export interface SessionContext {
   /** Configured submission users; empty means any credentials are accepted. */
   users: ReadonlyArray<UserAccount>;
   now: () => Date;
+  /**
+   * The isolation tag in force for this evaluation (testing kit): the recipient's `+tag` at
+   * RCPT, the `X-Bouncer-Tag` header at end of DATA, else what the session showed before.
+   */
+  tag?: string;
+  /** What was accepted recently (rate limits); absent: no history. */
+  rates?: RateQueries;
 }
 
 export interface UserAccount {
@@ -150,11 +165,43 @@ export interface RuleSpec {
   description: string;
   params: Record<string, unknown>;
   reply: ReplyTemplate;
+  /**
+   * A warning rule: when it fires the session gets this text (with `{placeholders}`) as a
+   * warning and evaluation goes on; `reply` is then what Gmail would answer.
+   */
+  warning?: string;
 }
 
+/** Something Gmail would hold against the sender without refusing the message (yet). */
+export interface Warning {
+  at: number;
+  phase: Phase;
+  ruleId: string;
+  /** What Gmail would do, from the profile's warning text. */
+  text: string;
+  why: string;
+  fix: string;
+  /** The reply Gmail would give (from the rule's reply). */
+  reply?: { code: number; enhanced?: string; lines: string[] };
+  /** The stored message the warning is about (message phase). */
+  messageId?: string;
+}
+
+/**
+ * What a scenario (testing kit) adds to a verdict; the adapter carries it out: wait before the
+ * reply, close after it, and record the decisions that do not reject.
+ */
+export interface VerdictEffects {
+  delayMs?: number;
+  closeAfterReply?: boolean;
+  decisions?: Decision[];
+}
+
+/** `drop`: close the connection without any reply (only scenarios drop). */
 export type Verdict =
-  | { kind: 'continue' }
-  | { kind: 'reject'; reply: Reply; decision: Decision };
+  | { kind: 'continue'; effects?: VerdictEffects; warnings?: Warning[] }
+  | { kind: 'reject'; reply: Reply; decision: Decision; effects?: VerdictEffects; warnings?: Warning[] }
+  | { kind: 'drop'; decision: Decision; effects?: VerdictEffects; warnings?: Warning[] };
 
 /** One entry of a session's trace. */
 export interface Decision {

@@ -12,7 +12,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { SMTPServer, SMTPServerDataStream } from 'smtp-server';
-import { parseForRules } from '../mail/headers.js';
+import { parseForPolicy } from '../mail/rule-facts.js';
 import { newMessageId } from '../store/ids.js';
 import { PolicyEngine } from '../policy/engine.js';
 import type { BuiltinReplyId, Profile } from '../policy/profile.js';
@@ -21,11 +21,13 @@ import type { Decision, MailPath, Phase, Reply, SessionContext, Verdict } from '
 import type { MessageRecord } from '../store/types.js';
 import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
+import { acceptedRateEvents, authenticateReceived, withAuthenticationResults } from './message-extras.js';
 import type { ListenerRuntime } from './listener.js';
 import { newSessionId } from './session-id.js';
 import { IdleGuard } from './idle-guard.js';
 import { ReplyTimer } from './reply-timer.js';
 import { SessionRecorder } from './session-recorder.js';
+import { tagOfAddress, tagOfHeaders, tagOfUsername } from './tags.js';
 
 /** Verbs smtp-server knows that are sendmail jokes or proxy commands Bouncer does not offer. */
 export const DISABLED_VERBS = ['WIZ', 'SHELL', 'KILL', 'XFORWARD', 'LHLO'];
@@ -58,8 +60,10 @@ export class BouncerConnection extends SMTPConnection {
   private unrecognized = 0;
   /** Set after a closing EHLO rejection: the connection waits briefly for the HELO fallback. */
   private heloFallbackTimer: NodeJS.Timeout | undefined;
-  /** Close after the next reply (the HELO fallback's answer). */
+  /** Close after the next reply (the HELO fallback's answer, or a scenario's `drop: after-reply`). */
   private closeAfterReply = false;
+  /** A scenario dropped the connection: nothing more is written. */
+  private dropped = false;
 
   constructor(server: SMTPServer, socket: net.Socket | tls.TLSSocket, options?: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -159,6 +163,12 @@ export class BouncerConnection extends SMTPConnection {
     if (known && (verb === 'MAIL' || verb === 'RCPT')) {
       const parsed = this._parseAddressCommand(verb === 'MAIL' ? 'mail from' : 'rcpt to', command);
       path = parsed ? { address: parsed.address || '', args: (parsed.args || {}) as Record<string, string | true> } : null;
+      // every address the client gives is kept, accepted or not, so a test can find the session
+      if (path && verb === 'MAIL') this.recorder.noteSender(path.address);
+      if (path && verb === 'RCPT') {
+        this.recorder.noteRecipient(path.address);
+        this.recorder.noteTag(tagOfAddress(path.address));
+      }
     }
     const base = { command: { verb, argument, known, unimplemented, path } };
     if (await this.judge('command', base)) return 'rejected';
@@ -184,6 +194,10 @@ export class BouncerConnection extends SMTPConnection {
   private async judgeHelo(verb: 'EHLO' | 'HELO', name: string, base: Partial<SessionContext>): Promise<'continue' | 'rejected'> {
     const verdict = await this.evaluate('helo', { ...base, helo: { verb, name } });
     if (verdict.kind === 'continue') return 'continue';
+    // the name a refused client claimed is what the session list should show (smtp-server
+    // never learns it); lower-cased like the names smtp-server records
+    this.recorder.update({ heloVerb: verb, heloName: name ? name.toLowerCase() : undefined });
+    if (verdict.kind === 'drop') return 'rejected';
     if (verdict.reply.close && verb === 'EHLO' && !this.closeAfterReply) {
       this.writeReply({ ...verdict.reply, close: false });
       this.heloFallbackTimer = setTimeout(() => {
@@ -201,23 +215,60 @@ export class BouncerConnection extends SMTPConnection {
   private async judge(phase: Phase, extra: Partial<SessionContext>): Promise<boolean> {
     const verdict = await this.evaluate(phase, extra);
     if (verdict.kind === 'continue') return false;
-    this.writeReply(verdict.reply);
+    if (verdict.kind === 'reject') this.writeReply(verdict.reply);
     return true;
   }
 
-  private async evaluate(phase: Phase, extra: Partial<SessionContext>): Promise<Verdict> {
-    const verdict = await this.engine.evaluate(phase, { ...this.context(), ...extra });
-    if (verdict.kind === 'reject') this.recorder.decision(verdict.decision);
+  /**
+   * Evaluates a phase and records its decisions. A scenario's effects are carried out here, so
+   * every caller gets them: the delay before the reply (whoever writes it next), the close
+   * after the next reply, and a drop (the connection closes without any reply).
+   */
+  private async evaluate(phase: Phase, extra: Partial<SessionContext>, messageId?: string): Promise<Verdict> {
+    const ctx: SessionContext = { ...this.context(), ...extra };
+    ctx.tag = extra.tag ?? this.tagFor(phase, ctx);
+    const verdict = await this.engine.evaluate(phase, ctx);
+    for (const warning of verdict.warnings ?? []) this.recorder.warning(messageId ? { ...warning, messageId } : warning);
+    for (const d of verdict.effects?.decisions ?? []) this.recorder.decision(d);
+    if (verdict.kind !== 'continue') this.recorder.decision(verdict.decision);
+    if (verdict.effects?.closeAfterReply) this.closeAfterReply = true;
+    const delayMs = verdict.effects?.delayMs ?? 0;
+    if (delayMs > 0) {
+      this.recorder.line('*', `reply delayed ${delayMs} ms by a scenario`);
+      await new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref());
+    }
+    if (verdict.kind === 'drop') {
+      this.recorder.line('*', `connection dropped by scenario ${verdict.decision.scenarioId ?? ''}`.trim());
+      this.dropped = true;
+      this.close();
+    }
     return verdict;
+  }
+
+  /**
+   * The isolation tag for an evaluation (see tags.ts): what this command or message carries,
+   * else the first tagged recipient of the transaction, else the session's tag.
+   */
+  private tagFor(phase: Phase, ctx: SessionContext): string | undefined {
+    const own =
+      phase === 'auth'
+        ? tagOfUsername(ctx.auth?.username)
+        : phase === 'message'
+          ? tagOfHeaders(ctx.message?.headers ?? [])
+          : ctx.command?.verb === 'RCPT'
+            ? tagOfAddress(ctx.command.path?.address)
+            : undefined;
+    return own ?? ctx.envelope.rcptTo.map((r) => tagOfAddress(r.address)).find((t) => t !== undefined) ?? this.recorder.record.tag;
   }
 
   /** After smtp-server handled a command: copy what it learned into the session record. */
   private afterCommand(next: () => void): void {
     const xAddr = this._xClient.get('ADDR');
     const xName = this._xClient.get('NAME');
+    const record = this.recorder.record;
     this.recorder.update({
-      heloVerb: this.hostNameAppearsAs ? (this.openingCommand as 'HELO' | 'EHLO') : undefined,
-      heloName: this.hostNameAppearsAs || undefined,
+      heloVerb: this.hostNameAppearsAs ? (this.openingCommand as 'HELO' | 'EHLO') : record.heloVerb,
+      heloName: this.hostNameAppearsAs || record.heloName,
       tls: this.secure,
       user: typeof this.session.user === 'string' ? this.session.user : undefined,
       claimedAddress: typeof xAddr === 'string' ? xAddr : undefined,
@@ -255,6 +306,7 @@ export class BouncerConnection extends SMTPConnection {
       mailboxes: this.runtime.mailboxes,
       users: this.runtime.users,
       now: () => new Date(this.runtime.recorderDeps.now()),
+      rates: this.runtime.rates,
     };
   }
 
@@ -263,7 +315,7 @@ export class BouncerConnection extends SMTPConnection {
   async handleConnect(): Promise<Error | undefined> {
     const verdict = await this.evaluate('connect', {});
     if (verdict.kind === 'continue') return undefined;
-    this.pendingReply = verdict.reply;
+    if (verdict.kind === 'reject') this.pendingReply = verdict.reply;
     return new Error('refused by policy');
   }
 
@@ -276,12 +328,13 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   async handleAuth(method: string, username: string, password: string): Promise<{ user: string } | Error> {
+    this.recorder.noteTag(tagOfUsername(username));
     const verdict = await this.evaluate('auth', { auth: { method, username, password } });
     if (verdict.kind === 'continue') {
       this.recorder.update({ user: username });
       return { user: username };
     }
-    this.pendingReply = verdict.reply;
+    if (verdict.kind === 'reject') this.pendingReply = verdict.reply;
     return new Error('refused by policy');
   }
 
@@ -320,12 +373,24 @@ export class BouncerConnection extends SMTPConnection {
 
   private async finishMessage(raw: Buffer, size: number, truncated: boolean): Promise<boolean> {
     const messageId = newMessageId();
-    // headers only: the display parse runs after the reply (store/display-queue.ts)
-    const parsed = parseForRules(raw);
-    const verdict = await this.evaluate('message', {
-      message: { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError },
-    });
+    // headers (and From addresses) only, unless attachments are possible: the display parse
+    // runs after the reply (mail/rule-facts.ts, store/display-queue.ts)
+    const parsed = await parseForPolicy(raw);
     const envelope = this.session.envelope;
+    const tag =
+      tagOfHeaders(parsed.headers) ??
+      envelope.rcptTo.map((r) => tagOfAddress(r.address)).find((t) => t !== undefined) ??
+      this.recorder.record.tag;
+    this.recorder.noteTag(tag);
+    const ctx = this.context();
+    const auth = await authenticateReceived(this.runtime, ctx, raw, truncated);
+    const facts = { raw, size, truncated, headers: parsed.headers, parseError: truncated ? undefined : parsed.parseError, auth, from: parsed.from, attachments: parsed.attachmentBodies };
+    const verdict = await this.evaluate('message', { message: facts, tag }, messageId);
+    if (verdict.kind === 'drop') {
+      // the client never gets an answer, so the message is not kept (it will send it again)
+      this.recorder.line('C', `<message: ${size} bytes, not stored: the connection was dropped>`);
+      return false;
+    }
     const { attachmentBodies, ...fields } = parsed;
     const record: MessageRecord = {
       id: messageId,
@@ -341,10 +406,13 @@ export class BouncerConnection extends SMTPConnection {
       size,
       truncated,
       ...fields,
+      tag,
+      ...(auth ? { auth } : {}),
     };
     this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
     try {
-      await this.recorder.saveMessage({ record, raw, attachments: attachmentBodies });
+      const stored = verdict.kind === 'continue' ? withAuthenticationResults(raw, auth) : raw;
+      await this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies });
     } catch (err) {
       this.runtime.log.error({ err, session: this.sessionId }, 'store write failed');
       this.recorder.decision(this.storeFailure((err as Error).message));
@@ -355,6 +423,7 @@ export class BouncerConnection extends SMTPConnection {
       this.pendingReply = verdict.reply;
       return false;
     }
+    this.runtime.rates?.record(acceptedRateEvents(ctx, facts));
     this.pendingReply = this.builtin('accepted', { messageId });
     return true;
   }
@@ -376,6 +445,7 @@ export class BouncerConnection extends SMTPConnection {
    * policy decision chose (pendingReply), or by the profile's reply for the same protocol event.
    */
   override send(code: number, data?: string | string[] | null, _context?: string | false): void {
+    if (this.dropped) return;
     let reply = this.pendingReply;
     this.pendingReply = undefined;
     if (!reply) {
@@ -396,6 +466,7 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   private writeReply(reply: Reply): void {
+    if (this.dropped) return;
     const lines = formatReply(reply);
     if (reply.code >= 400) this.session.error = lines.join('\n');
     if (!this._upgrading && !this._socket.destroyed && this._socket.readyState === 'open') {

@@ -12,6 +12,9 @@ import type { ListenerInfo } from '../http/deps.js';
 import type { PolicyEngine } from '../policy/engine.js';
 import type { Profile } from '../policy/profile.js';
 import type { UserAccount } from '../policy/types.js';
+import type { MessageAuth } from '../mail/auth-types.js';
+import type { MessageEnvelope } from '../mail/authenticate.js';
+import type { RateLimiter } from '../policy/rates.js';
 import { BouncerConnection, connectionBySession } from './connection.js';
 import { refuseBusy } from './refuse.js';
 import type { RecorderDeps } from './session-recorder.js';
@@ -30,6 +33,10 @@ export interface ListenerRuntime {
   connectionCount(): number;
   xclientAllowed(address: string): boolean;
   log: Logger;
+  /** SPF/DKIM/DMARC/ARC of a received message against the DNS world; absent: not checked. */
+  authenticate?: (raw: Buffer, envelope: MessageEnvelope) => Promise<MessageAuth>;
+  /** Rate-limit history shared by every listener; absent: no limits apply. */
+  rates?: RateLimiter;
 }
 
 export interface ListenerOptions {
@@ -49,6 +56,8 @@ export interface ListenerOptions {
   tlsKey?: string;
   tlsCert?: string;
   log: Logger;
+  authenticate?: ListenerRuntime['authenticate'];
+  rates?: RateLimiter;
 }
 
 /** listen(2) backlog (the kernel caps it at net.core.somaxconn). Node's default is 511. */
@@ -71,7 +80,24 @@ class BouncerSmtpServer extends SMTPServer {
 export interface RunningListener {
   info: ListenerInfo;
   server: SMTPServer;
+  /**
+   * Re-reads `profile()` after a switch: the listener info and the smtp-server options that
+   * come from the profile. smtp-server reads its options per connection, so connections
+   * opened from now on get the new profile's settings; open ones keep theirs.
+   */
+  refreshProfile(): void;
   close(): Promise<void>;
+}
+
+/** The smtp-server options a profile decides (see startListener). */
+function profileOptions(profile: Profile): Pick<SMTPServerOptions, 'name' | 'authMethods' | 'maxCommandLength' | 'socketTimeout'> {
+  return {
+    name: profile.hostname,
+    // smtp-server upper-cases these once in its constructor; a later change must do the same
+    authMethods: profile.auth.mechanisms.map((m) => m.toUpperCase()),
+    maxCommandLength: profile.limits.maxLineLength,
+    socketTimeout: profile.limits.idleTimeoutMs,
+  };
 }
 
 function connectionOf(_server: SMTPServer, session: object): BouncerConnection | undefined {
@@ -82,7 +108,7 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
   const profile = opts.profile();
   const options: SMTPServerOptions = {
     secure: opts.tls === 'implicit',
-    name: profile.hostname,
+    ...profileOptions(profile),
     // replies carry only the enhanced codes the profile gives (RFC 2034): never derive them
     hideENHANCEDSTATUSCODES: true,
     hideDSN: true,
@@ -92,11 +118,8 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
     // sequence, TLS and auth requirements are policy rules, not smtp-server's built-ins
     authOptional: true,
     allowInsecureAuth: true,
-    authMethods: profile.auth.mechanisms,
     useXClient: opts.xclientFrom,
     maxAllowedUnauthenticatedCommands: false,
-    maxCommandLength: profile.limits.maxLineLength,
-    socketTimeout: profile.limits.idleTimeoutMs,
     closeTimeout: 2000,
     logger: false,
     ...(opts.tlsKey && opts.tlsCert ? { key: opts.tlsKey, cert: opts.tlsCert } : {}),
@@ -147,6 +170,8 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
     connectionCount: () => server.connections.size,
     xclientAllowed: (address) => isAddressAllowed(opts.xclientFrom, address),
     log: opts.log,
+    authenticate: opts.authenticate,
+    rates: opts.rates,
   };
   server.on('error', (err: Error) => opts.log.warn({ err, listener: opts.name }, 'listener error'));
 
@@ -166,6 +191,11 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
   return {
     info,
     server,
+    refreshProfile() {
+      const next = opts.profile();
+      Object.assign(server.options, profileOptions(next));
+      info.profile = next.name;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         // smtp-server stops accepting, waits closeTimeout, then tells whoever is left "421" and

@@ -7,7 +7,7 @@
  */
 import type { EventBus } from '../events/bus.js';
 import type { LiveSessions } from '../http/deps.js';
-import type { Decision } from '../policy/types.js';
+import type { Decision, Warning } from '../policy/types.js';
 import { sessionSummary } from '../store/common.js';
 import { messageSummary } from '../store/common.js';
 import type { DisplayQueue } from '../store/display-queue.js';
@@ -38,6 +38,9 @@ export class LiveSessionRegistry implements LiveSessions {
   }
 }
 
+/** Envelope addresses kept per session: enough for any test, bounded for an abusive client. */
+export const MAX_ENVELOPE_ENTRIES = 1000;
+
 export interface RecorderDeps {
   store: Store;
   /** Group commit in front of the store: the SMTP path writes only through it. */
@@ -60,7 +63,7 @@ export class SessionRecorder {
     private readonly deps: RecorderDeps,
     init: Pick<SessionRecord, 'id' | 'listener' | 'profile' | 'clientAddress' | 'clientPort' | 'tls'>,
   ) {
-    this.record = { ...init, startedAt: deps.now(), outcome: 'open', lines: [], decisions: [], messageIds: [] };
+    this.record = { ...init, startedAt: deps.now(), outcome: 'open', lines: [], decisions: [], warnings: [], messageIds: [] };
     deps.live.add(this.record);
     deps.bus.publish('session.opened', { session: sessionSummary(this.record) });
   }
@@ -81,6 +84,29 @@ export class SessionRecorder {
 
   update(fields: Partial<Pick<SessionRecord, 'heloVerb' | 'heloName' | 'tls' | 'user' | 'claimedAddress' | 'claimedName'>>): void {
     Object.assign(this.record, fields);
+  }
+
+  /** A warning: stored with the session and published like a decision. */
+  warning(warning: Warning): void {
+    this.record.warnings.push(warning);
+    this.deps.bus.publish('session.warning', { sessionId: this.record.id, warning });
+  }
+
+  /** A MAIL FROM address the client gave (accepted or not); kept for queries by sender. */
+  noteSender(address: string): void {
+    const list = (this.record.senders ??= []);
+    if (list.length < MAX_ENVELOPE_ENTRIES) list.push(address);
+  }
+
+  /** A RCPT TO address the client gave (accepted or not); kept for queries by recipient. */
+  noteRecipient(address: string): void {
+    const list = (this.record.recipients ??= []);
+    if (list.length < MAX_ENVELOPE_ENTRIES && !list.includes(address)) list.push(address);
+  }
+
+  /** The session's isolation tag is the first one it shows (testing kit, see tags.ts). */
+  noteTag(tag: string | undefined): void {
+    if (tag && !this.record.tag) this.record.tag = tag;
   }
 
   /**

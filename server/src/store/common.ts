@@ -3,13 +3,13 @@
  * in-memory store cannot drift apart: paging bounds, summaries, and what text a search
  * looks at.
  */
-import type { MessageRecord, MessageSummary, SessionRecord, SessionSummary } from './types.js';
+import type { MessageFilter, MessageRecord, MessageSummary, SessionFilter, SessionRecord, SessionSummary } from './types.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 
 /** Joins searchable fields so that a needle never matches across two of them. */
-const FIELD_SEPARATOR = '\u001f';
+export const FIELD_SEPARATOR = '\u001f';
 
 export interface PageBounds {
   limit: number;
@@ -38,8 +38,8 @@ export function retentionCap(value: number): number | undefined {
 }
 
 export function sessionSummary(record: SessionRecord): SessionSummary {
-  const { lines: _lines, decisions: _decisions, ...summary } = record;
-  return summary;
+  const { lines: _lines, decisions: _decisions, warnings, ...summary } = record;
+  return { ...summary, warningCount: warnings?.length ?? 0 };
 }
 
 export function messageSummary(record: MessageRecord): MessageSummary {
@@ -77,4 +77,54 @@ export function assertSameSession(message: MessageRecord, session: SessionRecord
   if (message.sessionId !== session.id) {
     throw new Error(`message ${message.id} belongs to session ${message.sessionId}, not ${session.id}`);
   }
+}
+
+/** A list of addresses as one lower-cased search text (SQLite computes the same through a function). */
+export function listSearchText(values: readonly string[] | undefined): string {
+  return (values ?? []).filter((v) => v !== '').join(FIELD_SEPARATOR).toLowerCase();
+}
+
+/**
+ * The message filters both stores apply, in JS: the in-memory store filters with it, the
+ * waits test stored messages with it, and the shared store tests hold SQLite to the same.
+ */
+export function messageMatches(record: MessageRecord, search: MessageSearchFields, filter: MessageFilter): boolean {
+  const from = needle(filter.from);
+  const to = needle(filter.to);
+  const subject = needle(filter.subject);
+  const q = needle(filter.q);
+  return (
+    (filter.status === undefined || record.status === filter.status) &&
+    (filter.sessionId === undefined || record.sessionId === filter.sessionId) &&
+    (filter.tag === undefined || record.tag === filter.tag) &&
+    (filter.since === undefined || record.receivedAt >= filter.since) &&
+    (filter.ruleId === undefined || record.rejection?.ruleId === filter.ruleId) &&
+    (from === undefined || search.from.includes(from)) &&
+    (to === undefined || search.to.includes(to)) &&
+    (subject === undefined || search.subject.includes(subject)) &&
+    (filter.subjectRegex === undefined || filter.subjectRegex.test(record.subject ?? '')) &&
+    (q === undefined || search.from.includes(q) || search.to.includes(q) || search.subject.includes(q) || search.text.includes(q))
+  );
+}
+
+/** The session filters both stores apply (see {@link messageMatches}); `search` is {@link sessionSearchText}. */
+export function sessionMatches(record: SessionRecord, filter: SessionFilter, search = sessionSearchText(record)): boolean {
+  const q = needle(filter.q);
+  const from = needle(filter.from);
+  const to = needle(filter.to);
+  const subject = needle(filter.subject);
+  return (
+    (filter.outcome === undefined || record.outcome === filter.outcome) &&
+    (filter.listener === undefined || record.listener === filter.listener) &&
+    (filter.finished !== true || record.outcome !== 'open') &&
+    (filter.tag === undefined || record.tag === filter.tag) &&
+    (filter.since === undefined || record.startedAt >= filter.since) &&
+    (filter.ruleId === undefined || record.decisions.some((d) => d.ruleId === filter.ruleId)) &&
+    (filter.scenarioId === undefined || record.decisions.some((d) => d.scenarioId === filter.scenarioId)) &&
+    (from === undefined || listSearchText(record.senders).includes(from)) &&
+    (to === undefined || listSearchText(record.recipients).includes(to)) &&
+    (subject === undefined || (record.subject ?? '').toLowerCase().includes(subject)) &&
+    (filter.subjectRegex === undefined || filter.subjectRegex.test(record.subject ?? '')) &&
+    (q === undefined || search.includes(q))
+  );
 }

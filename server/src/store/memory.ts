@@ -7,11 +7,12 @@
  */
 import {
   assertSameSession,
+  messageMatches,
   messageSearchFields,
   messageSummary,
-  needle,
   pageBounds,
   retentionCap,
+  sessionMatches,
   sessionSearchText,
   sessionSummary,
   type MessageSearchFields,
@@ -154,15 +155,7 @@ export class MemoryStore implements Store {
 
   listSessions(filter: SessionFilter): Page<SessionSummary> {
     this.assertOpen();
-    const q = needle(filter.q);
-    const rows = [...this.sessions.values()]
-      .filter(
-        (s) =>
-          (filter.outcome === undefined || s.record.outcome === filter.outcome) &&
-          (filter.listener === undefined || s.record.listener === filter.listener) &&
-          (q === undefined || s.search.includes(q)),
-      )
-      .sort(newestSessionFirst);
+    const rows = [...this.sessions.values()].filter((s) => sessionMatches(s.record, filter, s.search)).sort(newestSessionFirst);
     return page(rows, filter, (s) => structuredClone(sessionSummary(s.record)));
   }
 
@@ -174,24 +167,8 @@ export class MemoryStore implements Store {
 
   listMessages(filter: MessageFilter): Page<MessageSummary> {
     this.assertOpen();
-    const from = needle(filter.from);
-    const to = needle(filter.to);
-    const subject = needle(filter.subject);
-    const q = needle(filter.q);
     const rows = [...this.messages.values()]
-      .filter(
-        ({ record, search }) =>
-          (filter.status === undefined || record.status === filter.status) &&
-          (filter.sessionId === undefined || record.sessionId === filter.sessionId) &&
-          (from === undefined || search.from.includes(from)) &&
-          (to === undefined || search.to.includes(to)) &&
-          (subject === undefined || search.subject.includes(subject)) &&
-          (q === undefined ||
-            search.from.includes(q) ||
-            search.to.includes(q) ||
-            search.subject.includes(q) ||
-            search.text.includes(q)),
-      )
+      .filter(({ record, search }) => messageMatches(record, search, filter))
       .sort(newestMessageFirst);
     return page(rows, filter, (m) => structuredClone(messageSummary(m.record)));
   }

@@ -25,6 +25,7 @@ function session(id: string, messageIds: string[]): SessionRecord {
     outcome: 'open',
     lines: [{ t: 0, dir: 'S', text: '220 ready' }],
     decisions: [],
+    warnings: [],
     messageIds,
   };
 }

@@ -15,6 +15,7 @@
 import Database from 'better-sqlite3';
 import {
   assertSameSession,
+  listSearchText,
   messageSearchFields,
   messageSummary,
   needle,
@@ -38,7 +39,7 @@ import type {
   TranscriptLine,
   WriteOp,
 } from './types.js';
-import type { Decision } from '../policy/types.js';
+import type { Decision, Warning } from '../policy/types.js';
 
 /** Bumped whenever the schema changes; stored in PRAGMA user_version. */
 const SCHEMA_VERSION = 1;
@@ -80,6 +81,8 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
 CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id);
 CREATE INDEX IF NOT EXISTS messages_status ON messages (status, received_at);
+CREATE INDEX IF NOT EXISTS messages_tag ON messages (json_extract(summary, '$.tag'));
+CREATE INDEX IF NOT EXISTS sessions_tag ON sessions (json_extract(summary, '$.tag'));
 
 CREATE TABLE IF NOT EXISTS message_raw (
   message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
@@ -136,6 +139,7 @@ interface CountsRow {
 interface Trace {
   lines: TranscriptLine[];
   decisions: Decision[];
+  warnings?: Warning[];
 }
 
 type Params = Record<string, string | number | null>;
@@ -152,6 +156,11 @@ function where(conditions: Array<[string, Params] | undefined>): Where {
     sql: set.length > 0 ? `WHERE ${set.map(([sql]) => sql).join(' AND ')}` : '',
     params: Object.assign({}, ...set.map(([, params]) => params)) as Params,
   };
+}
+
+/** `bouncer_regexp(...)` over a column, with the pattern's source and flags as parameters. */
+function regexCondition(re: RegExp, column: string): [string, Params] {
+  return [`bouncer_regexp(@reSource, @reFlags, ${column}) = 1`, { reSource: re.source, reFlags: re.flags }];
 }
 
 export class SqliteStore implements Store {
@@ -352,16 +361,31 @@ export class SqliteStore implements Store {
   getSession(id: string): SessionRecord | undefined {
     const row = this.getSessionStmt.get(id);
     if (!row) return undefined;
-    const summary = JSON.parse(row.summary) as SessionSummary;
+    const { warningCount: _count, ...summary } = JSON.parse(row.summary) as SessionSummary;
     const trace = JSON.parse(row.trace) as Trace;
-    return { ...summary, lines: trace.lines, decisions: trace.decisions };
+    // rows written before warnings existed have none
+    return { ...summary, lines: trace.lines, decisions: trace.decisions, warnings: trace.warnings ?? [] };
   }
 
   listSessions(filter: SessionFilter): Page<SessionSummary> {
     const q = needle(filter.q);
+    const from = needle(filter.from);
+    const to = needle(filter.to);
+    const subject = needle(filter.subject);
+    const decisionWith = (field: string, param: string) =>
+      `EXISTS (SELECT 1 FROM json_each(trace, '$.decisions') AS d WHERE json_extract(d.value, '$.${field}') = @${param})`;
     const w = where([
       filter.outcome !== undefined ? ['outcome = @outcome', { outcome: filter.outcome }] : undefined,
       filter.listener !== undefined ? ['listener = @listener', { listener: filter.listener }] : undefined,
+      filter.finished === true ? ["outcome <> 'open'", {}] : undefined,
+      filter.tag !== undefined ? ["json_extract(summary, '$.tag') = @tag", { tag: filter.tag }] : undefined,
+      filter.since !== undefined ? ['started_at >= @since', { since: filter.since }] : undefined,
+      filter.ruleId !== undefined ? [decisionWith('ruleId', 'ruleId'), { ruleId: filter.ruleId }] : undefined,
+      filter.scenarioId !== undefined ? [decisionWith('scenarioId', 'scenarioId'), { scenarioId: filter.scenarioId }] : undefined,
+      from !== undefined ? ["instr(bouncer_list_lc(json_extract(summary, '$.senders')), @from) > 0", { from }] : undefined,
+      to !== undefined ? ["instr(bouncer_list_lc(json_extract(summary, '$.recipients')), @to) > 0", { to }] : undefined,
+      subject !== undefined ? ['instr(bouncer_lower(subject), @subject) > 0', { subject }] : undefined,
+      filter.subjectRegex !== undefined ? regexCondition(filter.subjectRegex, 'subject') : undefined,
       q !== undefined ? ['instr(search_lc, @q) > 0', { q }] : undefined,
     ]);
     return this.page('sessions', 'summary', SESSION_ORDER, w, filter, (json) => JSON.parse(json) as SessionSummary);
@@ -390,6 +414,10 @@ export class SqliteStore implements Store {
       from !== undefined ? ['instr(from_lc, @from) > 0', { from }] : undefined,
       to !== undefined ? ['instr(to_lc, @to) > 0', { to }] : undefined,
       subject !== undefined ? ['instr(subject_lc, @subject) > 0', { subject }] : undefined,
+      filter.tag !== undefined ? ["json_extract(summary, '$.tag') = @tag", { tag: filter.tag }] : undefined,
+      filter.since !== undefined ? ['received_at >= @since', { since: filter.since }] : undefined,
+      filter.ruleId !== undefined ? ["json_extract(summary, '$.rejection.ruleId') = @ruleId", { ruleId: filter.ruleId }] : undefined,
+      filter.subjectRegex !== undefined ? regexCondition(filter.subjectRegex, 'subject') : undefined,
       q !== undefined
         ? [
             '(instr(from_lc, @q) > 0 OR instr(to_lc, @q) > 0 OR instr(subject_lc, @q) > 0 OR instr(text_lc, @q) > 0)',
@@ -446,6 +474,26 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     // Another process (a second Bouncer, the CLI) may hold the write lock for a moment.
     this.db.pragma('busy_timeout = 5000');
+    // Filters that must fold and match exactly as the in-memory store does (common.ts), in JS.
+    this.db.function('bouncer_lower', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.toLowerCase() : '',
+    );
+    this.db.function('bouncer_list_lc', { deterministic: true }, (json: unknown) =>
+      typeof json === 'string' ? listSearchText(JSON.parse(json) as string[]) : '',
+    );
+    // the pattern was compiled by util/safe-regex.ts (linear time); recompiling it here with the
+    // same source and flags keeps that property
+    const compiled = new Map<string, RegExp>();
+    this.db.function('bouncer_regexp', { deterministic: true }, (source: unknown, flags: unknown, value: unknown) => {
+      const key = `${String(flags)}/${String(source)}`;
+      let re = compiled.get(key);
+      if (!re) {
+        if (compiled.size > 100) compiled.clear();
+        re = new RegExp(String(source), String(flags));
+        compiled.set(key, re);
+      }
+      return re.test(typeof value === 'string' ? value : '') ? 1 : 0;
+    });
   }
 
   private migrate(): void {
@@ -472,7 +520,7 @@ export class SqliteStore implements Store {
       ruleId: s.rejection?.ruleId ?? null,
       search: sessionSearchText(s),
       summary: JSON.stringify(sessionSummary(s)),
-      trace: JSON.stringify({ lines: s.lines, decisions: s.decisions } satisfies Trace),
+      trace: JSON.stringify({ lines: s.lines, decisions: s.decisions, warnings: s.warnings } satisfies Trace),
     };
   }
 

@@ -38,6 +38,18 @@ function session(id: string, overrides: Partial<SessionRecord> = {}): SessionRec
         fix: 'nothing to change',
       },
     ],
+    warnings: [
+      {
+        at: 5,
+        phase: 'message',
+        ruleId: 'message.dmarc-quarantine',
+        text: 'Gmail would deliver this message to the spam folder.',
+        why: 'DMARC fails for example.com, whose policy is quarantine.',
+        fix: 'Sign with DKIM for example.com.',
+        reply: { code: 250, enhanced: '2.0.0', lines: ['OK 1 id - gsmtp'] },
+        messageId: 'm-1',
+      },
+    ],
     messageIds: [],
     ...overrides,
   };
@@ -144,9 +156,10 @@ describe.each(implementations)('$name', ({ open }) => {
       for (const item of page.items) {
         expect(item).not.toHaveProperty('lines');
         expect(item).not.toHaveProperty('decisions');
+        expect(item).not.toHaveProperty('warnings');
       }
-      const { lines: _lines, decisions: _decisions, ...summary } = session('mid', { startedAt: 200 });
-      expect(page.items[1]).toEqual(summary);
+      const { lines: _lines, decisions: _decisions, warnings: _warnings, ...summary } = session('mid', { startedAt: 200 });
+      expect(page.items[1]).toEqual({ ...summary, warningCount: 1 });
     });
 
     it('breaks timestamp ties by insertion order (later first), also after an upsert', () => {
@@ -250,10 +263,23 @@ describe.each(implementations)('$name', ({ open }) => {
     it('stores message, raw source, attachments and the session snapshot together', () => {
       const s = session('s1', { outcome: 'open' });
       store.saveSession(s);
-      const m = message('m1', 's1', {}, [attachment(0, 'first'), attachment(1, 'second')]);
+      // with authentication results: they round-trip like every other field
+      const auth: MessageRecord['auth'] = {
+        spf: { result: 'pass', domain: 'example.org', identity: 'mailfrom', ip: '192.0.2.10', record: 'v=spf1 ip4:192.0.2.10 -all', allQualifier: '-', declared: true },
+        dkim: [{ result: 'fail', domain: 'example.org', selector: 's1', algorithm: 'rsa-sha256', aligned: true, keyBits: 2048, comment: 'bad signature', declared: true }],
+        dmarc: { result: 'pass', domain: 'example.org', policy: 'reject', record: 'v=DMARC1; p=reject', spfAligned: true, dkimAligned: false, declared: true },
+        arc: { result: 'none', instance: 0 },
+        headerFrom: ['sender@example.org'],
+        undeclaredPolicy: 'none',
+        bulk: false,
+        header: 'Authentication-Results: mx.google.com;\r\n spf=pass',
+      };
+      const m = message('m1', 's1', { auth }, [attachment(0, 'first'), attachment(1, 'second')]);
       const snapshot = deliver(store, s, m);
 
       expect(store.getMessage('m1')).toEqual(m.record);
+      expect(store.getMessage('m1')!.auth).toEqual(auth);
+      expect(store.listMessages({}).items[0]!.auth).toEqual(auth);
       expect(store.getRaw('m1')).toEqual(m.raw);
       expect(Buffer.isBuffer(store.getRaw('m1'))).toBe(true);
       expect(store.getAttachment('m1', 1)).toEqual(attachment(1, 'second'));

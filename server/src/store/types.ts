@@ -2,7 +2,8 @@
  * What Bouncer keeps: sessions (with transcript and decisions) and messages (raw + parsed).
  * The Store interface is the only thing the rest of the server knows about persistence.
  */
-import type { Decision } from '../policy/types.js';
+import type { Decision, Warning } from '../policy/types.js';
+import type { MessageAuth } from '../mail/auth-types.js';
 
 export type TranscriptDirection = 'C' | 'S' | '*';
 
@@ -44,9 +45,20 @@ export interface SessionRecord {
   rejection?: Rejection;
   lines: TranscriptLine[];
   decisions: Decision[];
+  /** What Gmail would hold against the sender without refusing (spam folder, undeclared DNS, ...). */
+  warnings: Warning[];
   messageIds: string[];
   /** Subject of the last message of the session, for lists. */
   subject?: string;
+  /**
+   * The isolation tag (testing kit): from the AUTH username, a recipient's `+tag` subaddress or
+   * a message's `X-Bouncer-Tag` header, whichever the session showed first.
+   */
+  tag?: string;
+  /** Every MAIL FROM address the client gave, accepted or not, in order. */
+  senders?: string[];
+  /** Every RCPT TO address the client gave, accepted or not, in order. */
+  recipients?: string[];
 }
 
 export interface AttachmentMeta {
@@ -87,6 +99,10 @@ export interface MessageRecord {
   headers: Array<{ name: string; value: string }>;
   attachments: AttachmentMeta[];
   parseError?: string;
+  /** The isolation tag: `X-Bouncer-Tag` header, else a recipient's `+tag`, else the session's tag. */
+  tag?: string;
+  /** SPF, DKIM (per signature), DMARC and ARC results (absent for a message cut at the size limit). */
+  auth?: MessageAuth;
 }
 
 export interface Attachment extends AttachmentMeta {
@@ -105,6 +121,24 @@ export interface SessionFilter {
   listener?: string;
   /** Free text over client address, EHLO name, subject and rule id. */
   q?: string;
+  /** Only sessions with this isolation tag. */
+  tag?: string;
+  /** Only sessions started at or after this time (epoch ms). */
+  since?: number;
+  /** Only sessions with a decision by this rule id. */
+  ruleId?: string;
+  /** Only sessions in which this scenario fired. */
+  scenarioId?: string;
+  /** Case-insensitive substring of a MAIL FROM address the session gave. */
+  from?: string;
+  /** Case-insensitive substring of a RCPT TO address the session gave. */
+  to?: string;
+  /** Case-insensitive substring of the subject of the session's last message. */
+  subject?: string;
+  /** The subject matches this (linear-time, see util/safe-regex.ts) pattern. */
+  subjectRegex?: RegExp;
+  /** Only sessions that have ended (outcome other than `open`). */
+  finished?: boolean;
   limit?: number;
   offset?: number;
 }
@@ -119,6 +153,14 @@ export interface MessageFilter {
   /** Free text over from, to, subject and text body. */
   q?: string;
   sessionId?: string;
+  /** Only messages with this isolation tag. */
+  tag?: string;
+  /** Only messages received at or after this time (epoch ms). */
+  since?: number;
+  /** Only messages rejected by this rule id. */
+  ruleId?: string;
+  /** The subject matches this (linear-time, see util/safe-regex.ts) pattern. */
+  subjectRegex?: RegExp;
   limit?: number;
   offset?: number;
 }
@@ -134,7 +176,10 @@ export interface RetentionLimits {
 }
 
 /** Summary row for lists (no transcript, decisions or bodies). */
-export type SessionSummary = Omit<SessionRecord, 'lines' | 'decisions'>;
+export type SessionSummary = Omit<SessionRecord, 'lines' | 'decisions' | 'warnings'> & {
+  /** How many warnings the session has (the list is in the full record). */
+  warningCount: number;
+};
 export type MessageSummary = Omit<MessageRecord, 'text' | 'html' | 'headers'>;
 
 /** The display fields of a message, filled in after its reply by the deferred parse. */

@@ -15,6 +15,7 @@ function session(id: string, overrides: Partial<SessionRecord> = {}): SessionRec
     outcome: 'open',
     lines: [{ t: 0, dir: 'S', text: '220 ready' }],
     decisions: [],
+    warnings: [],
     messageIds: [],
     ...overrides,
   };

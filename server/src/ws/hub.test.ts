@@ -32,6 +32,7 @@ function makeSession(id: string): SessionRecord {
     outcome: 'accepted',
     lines: [],
     decisions: [],
+    warnings: [],
     messageIds: [],
   };
 }
@@ -102,11 +103,16 @@ describe('event hub', () => {
     await until(() => frames.length >= 1);
     expect(frames[0]).toEqual({
       type: 'hello',
-      data: { version: '1.2.3-test', counts: { sessions: 1, messages: 0, accepted: 0, rejected: 0 } },
+      data: {
+        version: '1.2.3-test',
+        counts: { sessions: 1, messages: 0, accepted: 0, rejected: 0 },
+        outcomes: { open: 0, accepted: 1, rejected: 0, 'no-mail': 0 },
+      },
     });
     expect(srv.hub.clientCount()).toBe(1);
 
-    const { lines: _l, decisions: _d, ...summary } = makeSession('s1');
+    const { lines: _l, decisions: _d, warnings: _w, ...rest } = makeSession('s1');
+    const summary = { ...rest, warningCount: 0 };
     bus.publish('session.opened', { session: summary });
     for (let i = 0; i < 100; i++) bus.publish('session.line', { sessionId: 's1', line: { t: i, dir: i % 2 ? 'C' : 'S', text: `line ${i}` } });
     bus.publish('session.decision', {

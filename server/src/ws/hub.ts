@@ -10,6 +10,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { BUS_EVENT_NAMES } from '../events/bus.js';
 import type { ApiDeps } from '../http/deps.js';
+import type { SessionOutcome } from '../store/types.js';
+
+const OUTCOMES: readonly SessionOutcome[] = ['open', 'accepted', 'rejected', 'no-mail'];
 
 export const EVENTS_PATH = '/api/v1/events';
 /** A client further behind than this is dropped. */
@@ -152,13 +155,18 @@ export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
     ws.on('error', () => drop(ws));
     ws.on('close', () => clients.delete(ws));
     let counts: ReturnType<HubDeps['store']['counts']> | null = null;
+    let outcomes: Record<SessionOutcome, number> | null = null;
     try {
       counts = deps.store.counts();
+      // sessions per outcome at this instant: with the events that follow, a client keeps
+      // exact counters (the UI header) without a race against its HTTP requests
+      outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, deps.store.listSessions({ outcome: o, limit: 1 }).total])) as Record<SessionOutcome, number>;
     } catch {
       counts = null;
+      outcomes = null;
     }
     // hello first, then the client joins the broadcast set: nothing can come in between
-    send(ws, JSON.stringify({ type: 'hello', data: { version: deps.version, counts } }));
+    send(ws, JSON.stringify({ type: 'hello', data: { version: deps.version, counts, outcomes } }));
     clients.add(ws);
   }
 

@@ -72,8 +72,9 @@ afterAll(async () => {
 
 const unique = (what: string) => `${what}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
+/** A well-formed message (gmail-mx refuses one without a valid Message-ID, RFC 5322 §3.6.4). */
 function eml(subject: string): string {
-  return `From: a@example.com\r\nTo: b@example.org\r\nSubject: ${subject}\r\nDate: ${new Date().toUTCString()}\r\n\r\nhello from a real client\r\n`;
+  return `From: a@example.com\r\nTo: b@example.org\r\nSubject: ${subject}\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${subject}@example.com>\r\n\r\nhello from a real client\r\n`;
 }
 
 /** Display fields (the subject) are parsed just after the 250: wait for that first. */

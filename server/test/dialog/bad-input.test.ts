@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBouncer, type TestBouncer } from '../support/bouncer.js';
 import { RawSmtp, sessionIdOf } from '../support/smtp-client.js';
-import { acceptedPattern, expectOpen, messageBody, mxEhloLines, open, sendMessage, storedSession, TEST_LISTENERS, tempProfileDir, writeBytes } from './helpers.js';
+import { acceptedPattern, expectOpen, messageBody, mxEhloLines, open, sendMessage, storedSession, TEST_LISTENERS, tempProfileDir, uniqueMessageId, writeBytes } from './helpers.js';
 
 let bouncer: TestBouncer;
 beforeAll(async () => {
@@ -61,7 +61,7 @@ describe('over-long command lines (limit 4096)', () => {
   it('long lines inside DATA are message content, not commands', async () => {
     const s = await open(bouncer);
     expect((await s.c.command('EHLO mail.example.com')).code).toBe(250);
-    const body = `Subject: long\r\n\r\n${'z'.repeat(10_000)}\r\n.`;
+    const body = `From: a@example.com\r\nMessage-ID: ${uniqueMessageId()}\r\nSubject: long\r\n\r\n${'z'.repeat(10_000)}\r\n.`;
     expect((await sendMessage(s, { body })).last).toMatch(acceptedPattern(s.id));
     s.c.close();
   });
@@ -223,6 +223,7 @@ describe('malformed MIME', () => {
         'From: a@example.com',
         'To: b@example.org',
         'Subject: broken',
+        'Message-ID: <broken-mime@example.com>',
         'MIME-Version: 1.0',
         'Content-Type: multipart/mixed; boundary="abc',
         '',
@@ -240,8 +241,11 @@ describe('malformed MIME', () => {
       ].join('\r\n'),
     ],
     ['no header/body separator at all', 'just some text without headers\r\n.'],
-    ['an unterminated nested multipart', 'Content-Type: multipart/alternative; boundary=x\r\n\r\n--x\r\nContent-Type: multipart/mixed; boundary=y\r\n\r\n--y\r\n.'],
-    ['8-bit garbage', `Subject: \x01\x02\r\n\r\n${'\u00ff'.repeat(100)}\r\n.`],
+    [
+      'an unterminated nested multipart',
+      'From: a@example.com\r\nMessage-ID: <nested@example.com>\r\nContent-Type: multipart/alternative; boundary=x\r\n\r\n--x\r\nContent-Type: multipart/mixed; boundary=y\r\n\r\n--y\r\n.',
+    ],
+    ['8-bit garbage', `From: a@example.com\r\nMessage-ID: <garbage@example.com>\r\nSubject: \x01\x02\r\n\r\n${'\u00ff'.repeat(100)}\r\n.`],
   ];
 
   it.each(bodies)('%s still gets a definite reply, and the next session works', async (_label, body) => {
@@ -249,7 +253,15 @@ describe('malformed MIME', () => {
     expect((await s.c.command('EHLO mail.example.com')).code).toBe(250);
     const reply = await sendMessage(s, { body });
     const malformed = [`554 5.6.0 Mail message is malformed. Not accepted. ${s.id} - gsmtp`];
+    // a message without any header has no Message-ID either: Gmail's RFC 5322 reply
+    const noMessageId = [
+      '550-5.7.1 [127.0.0.1] Messages missing a valid Message-ID header are not',
+      '550-5.7.1 accepted. For more information, go to',
+      '550-5.7.1  https://support.google.com/mail/?p=RfcMessageNonCompliant and review',
+      `550 5.7.1 RFC 5322 specifications. ${s.id} - gsmtp`,
+    ];
     if (reply.code === 250) expect(reply.last).toMatch(acceptedPattern(s.id));
+    else if (reply.code === 550) expect(reply.lines).toEqual(noMessageId);
     else expect(reply.lines).toEqual(malformed);
     await expectOpen(s);
     const { items } = bouncer.store.listMessages({ sessionId: s.id });

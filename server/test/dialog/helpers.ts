@@ -76,13 +76,22 @@ export async function startTls(s: OpenSession, name = 'mail.example.com'): Promi
   return s.c.command(`EHLO ${name}`);
 }
 
-/** A complete small message for DATA (ends with the terminating dot line, without the final CRLF). */
+let messageSeq = 0;
+/** A fresh Message-ID each call: gmail-mx limits how often one Message-ID is accepted (421 4.7.28). */
+export function uniqueMessageId(domain = 'example.com'): string {
+  return `<m${++messageSeq}.${process.pid}.${Date.now()}@${domain}>`;
+}
+
+/**
+ * A complete small message for DATA (ends with the terminating dot line, without the final
+ * CRLF): well-formed (RFC 5322: one From, a unique Message-ID, Date), as gmail-mx requires.
+ */
 export function messageBody(subject = 'hello', extraHeaders: string[] = []): string {
   return [
     'From: Alice <alice@example.com>',
     'To: bob@example.org',
     `Subject: ${subject}`,
-    'Message-ID: <m1@example.com>',
+    `Message-ID: ${uniqueMessageId()}`,
     'Date: Mon, 01 Jan 2024 00:00:00 +0000',
     ...extraHeaders,
     '',

@@ -166,7 +166,9 @@ describe('message body over the limit (small-mx: 1000 bytes)', () => {
     expect((await sendContent(s, content)).last).toMatch(acceptedPattern(s.id));
     const [msg] = bouncer.store.listMessages({ sessionId: s.id }).items;
     expect(msg).toMatchObject({ status: 'accepted', size: SMALL_LIMIT, truncated: false });
-    expect(bouncer.store.getRaw(msg!.id)!.toString('latin1')).toBe(content);
+    // stored whole, below the Authentication-Results header the receiver prepends (RFC 8601 §5)
+    expect(msg!.auth!.header).toMatch(/^Authentication-Results: mx\.google\.com;/);
+    expect(bouncer.store.getRaw(msg!.id)!.toString('latin1')).toBe(`${msg!.auth!.header}\r\n${content}`);
     s.c.close();
   });
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptedPattern, expectOpen, open, sendMessage, storedSession } from '../dialog/helpers.js';
+import { acceptedPattern, expectOpen, open, sendMessage, storedSession, uniqueMessageId } from '../dialog/helpers.js';
 import { startTestBouncer, type TestBouncer } from '../support/bouncer.js';
 
 let tmp: string;
@@ -28,7 +28,7 @@ const db = () => (bouncer.store as unknown as { db: Database.Database }).db;
 
 function body(subject: string): string {
   // big enough to need new pages whatever free space the file has
-  return [`From: a@example.com`, `To: b@example.org`, `Subject: ${subject}`, '', ...Array.from({ length: 800 }, (_, i) => `line ${i} ${'x'.repeat(90)}`), '.'].join('\r\n');
+  return [`From: a@example.com`, `To: b@example.org`, `Subject: ${subject}`, `Message-ID: ${uniqueMessageId()}`, 'Date: Mon, 01 Jan 2024 00:00:00 +0000', '', ...Array.from({ length: 800 }, (_, i) => `line ${i} ${'x'.repeat(90)}`), '.'].join('\r\n');
 }
 
 async function metric(name: string): Promise<number> {

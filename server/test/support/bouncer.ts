@@ -4,14 +4,15 @@
  */
 import pino from 'pino';
 import type { BouncerConfigInput } from '../../src/config/schema.js';
-import { startBouncer, type Bouncer } from '../../src/main.js';
+import { startBouncer, type Bouncer, type StartOptions } from '../../src/main.js';
 
 export interface TestBouncer extends Bouncer {
   /** Port of the listener with this name (smtp, submission, smtps by default). */
   port(listener: string): number;
 }
 
-export async function startTestBouncer(overrides: BouncerConfigInput = {}): Promise<TestBouncer> {
+/** `options.now` replaces the clock (records, rate limits): tests move time instead of sleeping. */
+export async function startTestBouncer(overrides: BouncerConfigInput = {}, options: Omit<StartOptions, 'log'> = {}): Promise<TestBouncer> {
   const config: BouncerConfigInput = {
     host: '127.0.0.1',
     listeners: [
@@ -23,7 +24,7 @@ export async function startTestBouncer(overrides: BouncerConfigInput = {}): Prom
     store: { kind: 'memory' },
     ...overrides,
   };
-  const bouncer = await startBouncer(config, { log: pino({ level: process.env.BOUNCER_TEST_LOG ?? 'silent' }) });
+  const bouncer = await startBouncer(config, { ...options, log: pino({ level: process.env.BOUNCER_TEST_LOG ?? 'silent' }) });
   return Object.assign(bouncer, {
     port(listener: string) {
       const found = bouncer.listeners.find((l) => l.name === listener);

@@ -2,17 +2,10 @@ import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, notFound, parseOr400 } from '../errors.js';
-import { pagination } from './pagination.js';
+import { messageQuerySchema, toMessageFilter } from './filters.js';
+import { MAX_LIMIT } from './pagination.js';
 
-const messageQuery = z.object({
-  status: z.enum(['accepted', 'rejected']).optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  subject: z.string().optional(),
-  q: z.string().optional(),
-  session: z.string().optional(),
-  ...pagination,
-});
+const deleteQuery = z.object({ tag: messageQuerySchema.shape.tag });
 
 const SAFE_CHAR = /[A-Za-z0-9._ -]/;
 const MAX_FILENAME_LENGTH = 200;
@@ -68,23 +61,24 @@ function setDownloadHeaders(res: Response, contentType: string, filename: string
 
 export function messageRoutes(router: Router, deps: ApiDeps): void {
   router.get('/messages', (req, res) => {
-    const q = parseOr400(messageQuery, req.query, 'query');
-    res.json(
-      deps.store.listMessages({
-        status: q.status,
-        from: q.from,
-        to: q.to,
-        subject: q.subject,
-        q: q.q,
-        sessionId: q.session,
-        limit: q.limit,
-        offset: q.offset,
-      }),
-    );
+    res.json(deps.store.listMessages(toMessageFilter(parseOr400(messageQuerySchema, req.query, 'query'))));
   });
 
-  router.delete('/messages', (_req, res) => {
-    res.json({ deleted: deps.store.deleteAllMessages() });
+  router.delete('/messages', (req, res) => {
+    const { tag } = parseOr400(deleteQuery, req.query, 'query');
+    if (tag === undefined) {
+      res.json({ deleted: deps.store.deleteAllMessages() });
+      return;
+    }
+    // one tag's messages (a test worker cleaning up after itself): each round deletes what it
+    // lists, so the loop ends after at most total / MAX_LIMIT + 1 rounds
+    let deleted = 0;
+    for (;;) {
+      const page = deps.store.listMessages({ tag, limit: MAX_LIMIT });
+      for (const m of page.items) if (deps.store.deleteMessage(m.id)) deleted++;
+      if (page.items.length === 0 || page.items.length === page.total) break;
+    }
+    res.json({ deleted });
   });
 
   router.get('/messages/:id', (req, res) => {

@@ -1,52 +1,35 @@
 import type { Router } from 'express';
-import { z } from 'zod';
+import { sessionMatches, sessionSummary } from '../../store/common.js';
 import type { SessionFilter, SessionRecord, SessionSummary } from '../../store/types.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound, parseOr400 } from '../errors.js';
-import { MAX_LIMIT, pagination } from './pagination.js';
-
-const OUTCOMES = ['open', 'accepted', 'rejected', 'no-mail'] as const;
-
-const sessionQuery = z.object({
-  outcome: z.enum(OUTCOMES).optional(),
-  listener: z.string().optional(),
-  q: z.string().optional(),
-  ...pagination,
-});
+import { sessionQuerySchema, toSessionFilter } from './filters.js';
+import { MAX_LIMIT } from './pagination.js';
 
 export function toSummary(session: SessionRecord): SessionSummary {
-  const { lines: _lines, decisions: _decisions, ...summary } = session;
-  return summary;
+  return sessionSummary(session);
 }
 
 /**
- * The filter the store applies, for live records that are not (or not freshly) in the store:
- * `q` is a case-insensitive substring of the id, client address, claimed address, EHLO name,
- * subject or rule id; a blank `q` is no filter.
+ * The filter the store applies (store/common.ts), for live records that are not (or not
+ * freshly) in the store.
  */
-export function matchesSessionFilter(s: SessionSummary, f: SessionFilter): boolean {
-  if (f.outcome !== undefined && s.outcome !== f.outcome) return false;
-  if (f.listener !== undefined && s.listener !== f.listener) return false;
-  const needle = f.q?.trim().toLowerCase();
-  if (needle) {
-    const fields = [s.id, s.clientAddress, s.claimedAddress, s.heloName, s.subject, s.rejection?.ruleId];
-    if (!fields.some((v) => typeof v === 'string' && v.toLowerCase().includes(needle))) return false;
-  }
-  return true;
+export function matchesSessionFilter(s: SessionRecord, f: SessionFilter): boolean {
+  return sessionMatches(s, f);
 }
 
 export function sessionRoutes(router: Router, deps: ApiDeps): void {
   router.get('/sessions', (req, res) => {
-    const query = parseOr400(sessionQuery, req.query, 'query');
+    const query = parseOr400(sessionQuerySchema, req.query, 'query');
     const { limit, offset } = query;
-    const filter: SessionFilter = { outcome: query.outcome, listener: query.listener, q: query.q };
+    const filter = toSessionFilter(query);
 
     // Open sessions live in memory; the store has either nothing for them yet or a stale
     // snapshot. They are listed first (newest first), and their store rows are dropped.
     const live = deps.live
       .list()
-      .map(toSummary)
       .filter((s) => matchesSessionFilter(s, filter))
+      .map(toSummary)
       .sort((a, b) => b.startedAt - a.startedAt);
     if (live.length === 0) {
       res.json(deps.store.listSessions({ ...filter, limit, offset }));

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
 import { appPassword as rule } from './auth.app-password.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
+import { makeContext, type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 import { badCredentials } from './auth.bad-credentials.js';
 import type { UserAccount } from '../types.js';
 
@@ -30,26 +29,7 @@ const cases: RuleCase[] = [
 ];
 
 describe('auth.app-password', () => {
-  it('is registered under its file name, in the auth phase', () => {
-    expect(rule.id).toBe('auth.app-password');
-    expect(rule.phases).toEqual(['auth']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'auth.app-password', 'auth', cases);
 });
 
 describe('auth.app-password with auth.bad-credentials (profiles run app-password first)', () => {

@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
+import { describe } from 'vitest';
 import { unimplemented as rule } from './command.unimplemented.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
+import { type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 import type { CommandInfo } from '../types.js';
 
 const cmd = (verb: string, known = true): CommandInfo => ({ verb, argument: '', known });
@@ -20,24 +19,5 @@ const cases: RuleCase[] = [
 ];
 
 describe('command.unimplemented', () => {
-  it('is registered under its file name, in the command phase', () => {
-    expect(rule.id).toBe('command.unimplemented');
-    expect(rule.phases).toEqual(['command']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'command.unimplemented', 'command', cases);
 });

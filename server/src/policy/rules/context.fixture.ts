@@ -3,7 +3,7 @@
  * engine tests. Each call builds fresh objects, so a test may not leak into another.
  */
 import { StaticDnsWorld, type WorldRecords } from '../../dns/world.js';
-import type { SessionContext } from '../types.js';
+import type { MessageFacts, SessionContext } from '../types.js';
 
 export const FIXED_NOW = '2026-11-22T00:00:00Z';
 
@@ -54,3 +54,37 @@ export type RuleCase =
 
 /** A single non-blank line: no CR or LF, at least one visible character. */
 export const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
+
+/** The header lines of a well-formed message (RFC 5322: From, To, Subject, Date, Message-ID). */
+export const WELL_FORMED_HEADERS = [
+  'From: Alice <alice@example.com>',
+  'To: bob@example.org',
+  'Subject: hello',
+  'Date: Mon, 01 Jan 2024 00:00:00 +0000',
+  'Message-ID: <m1@example.com>',
+];
+
+/**
+ * Message facts from header lines (`Name: value`, folded continuation lines allowed), as the
+ * adapter builds them: lower-cased names, unfolded values, the raw source. `from` defaults to
+ * the addresses written in the From header (a simple reading: `Name <a@b>` or `a@b`, comma-separated).
+ */
+export function messageFacts(headerLines: string[] = WELL_FORMED_HEADERS, extra: Partial<MessageFacts> = {}, body = 'hello'): MessageFacts {
+  const raw = Buffer.from(`${headerLines.join('\r\n')}\r\n\r\n${body}\r\n`);
+  const headers: Array<{ name: string; value: string }> = [];
+  for (const line of headerLines) {
+    if (/^[ \t]/.test(line) && headers.length) headers[headers.length - 1]!.value += ` ${line.trim()}`;
+    else {
+      const colon = line.indexOf(':');
+      headers.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() });
+    }
+  }
+  const fromHeader = headers.find((h) => h.name === 'from')?.value;
+  const from = fromHeader
+    ? fromHeader.split(',').map((part) => {
+        const m = /^(.*?)<([^>]*)>/.exec(part.trim());
+        return m ? { name: m[1]!.trim(), address: m[2]!.trim() } : { name: '', address: part.trim() };
+      })
+    : [];
+  return { raw, size: raw.length, truncated: false, headers, from, attachments: [], ...extra };
+}

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
 import { heloInvalid as rule } from './helo.invalid.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
+import { type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 
 /** 300 characters, every label valid: only the length is wrong. */
 const LONG = [...Array(4).fill('a'.repeat(59)), 'b'.repeat(60)].join('.');
@@ -66,24 +65,5 @@ it('the long name is 300 characters', () => {
 });
 
 describe('helo.invalid', () => {
-  it('is registered under its file name, in the helo phase', () => {
-    expect(rule.id).toBe('helo.invalid');
-    expect(rule.phases).toEqual(['helo']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'helo.invalid', 'helo', cases);
 });

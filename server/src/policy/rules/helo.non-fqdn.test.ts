@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
+import { describe } from 'vitest';
+import { type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 import { heloNonFqdn as rule } from './helo.non-fqdn.js';
-import { CHECKS } from './index.js';
 
 const fires = (name: string): RuleCase => ({ name: `fires for ${JSON.stringify(name)}`, ctx: { helo: { verb: 'EHLO', name } }, fires: true, vars: { name }, mentions: [name] });
 const passes = (name: string): RuleCase => ({ name: `passes ${JSON.stringify(name)}`, ctx: { helo: { verb: 'EHLO', name } }, fires: false });
@@ -56,24 +55,5 @@ const cases: RuleCase[] = [
 ];
 
 describe('helo.non-fqdn', () => {
-  it('is registered under its file name, in the helo phase', () => {
-    expect(rule.id).toBe('helo.non-fqdn');
-    expect(rule.phases).toEqual(['helo']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'helo.non-fqdn', 'helo', cases);
 });

@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
+import { describe } from 'vitest';
 import { requireEhlo as rule } from './helo.require-ehlo.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
+import { type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 
 const cases: RuleCase[] = [
   { name: 'HELO with a good name', ctx: { helo: { verb: 'HELO', name: 'mail.example.com' } }, fires: true, mentions: ['HELO'], fixMentions: ['EHLO'] },
@@ -12,24 +11,5 @@ const cases: RuleCase[] = [
 ];
 
 describe('helo.require-ehlo', () => {
-  it('is registered under its file name, in the helo phase', () => {
-    expect(rule.id).toBe('helo.require-ehlo');
-    expect(rule.phases).toEqual(['helo']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'helo.require-ehlo', 'helo', cases);
 });

@@ -24,6 +24,33 @@ import { messageSize } from './message.size.js';
 import { noSuchUser } from './rcpt.no-such-user.js';
 import { rcptSyntax } from './rcpt.syntax.js';
 import { tooManyRecipients } from './rcpt.too-many-recipients.js';
+// issue 4: sender authentication, message format, rate limits
+import { authTempfail } from './message.auth-tempfail.js';
+import { authUndeclared } from './message.auth-undeclared.js';
+import { bulkAlignment } from './message.bulk-alignment.js';
+import { bulkDkim } from './message.bulk-dkim.js';
+import { bulkDmarcMissing } from './message.bulk-dmarc-missing.js';
+import { bulkSpf } from './message.bulk-spf.js';
+import { bulkUnsubscribe } from './message.bulk-unsubscribe.js';
+import { dkimWeakKey } from './message.dkim-weak-key.js';
+import { dmarcQuarantine } from './message.dmarc-quarantine.js';
+import { dmarcReject } from './message.dmarc-reject.js';
+import { spfHardfail } from './message.spf-hardfail.js';
+import { unauthenticated } from './message.unauthenticated.js';
+import { noMessageId } from './message.no-message-id.js';
+import { fromInvalid } from './message.from-invalid.js';
+import { fromMultiple } from './message.from-multiple.js';
+import { duplicateHeaders } from './message.duplicate-headers.js';
+import { encodedWord } from './message.encoded-word.js';
+import { headerLimits } from './message.header-limits.js';
+import { tooManyHops } from './message.too-many-hops.js';
+import { attachmentCount } from './message.attachment-count.js';
+import { dangerousAttachment } from './message.dangerous-attachment.js';
+import { receivingRate } from './rcpt.receiving-rate.js';
+import { senderRate } from './message.sender-rate.js';
+import { ipRate } from './message.ip-rate.js';
+import { duplicateMessageId } from './message.duplicate-message-id.js';
+import { dailyLimit } from './mail.daily-limit.js';
 
 const ALL: CheckDefinition[] = [
   heloFirst,
@@ -50,6 +77,32 @@ const ALL: CheckDefinition[] = [
   malformed,
   ptr,
   ptrTempfail,
+  authTempfail,
+  authUndeclared,
+  bulkAlignment,
+  bulkDkim,
+  bulkDmarcMissing,
+  bulkSpf,
+  bulkUnsubscribe,
+  dkimWeakKey,
+  dmarcQuarantine,
+  dmarcReject,
+  spfHardfail,
+  unauthenticated,
+  noMessageId,
+  fromInvalid,
+  fromMultiple,
+  duplicateHeaders,
+  encodedWord,
+  headerLimits,
+  tooManyHops,
+  attachmentCount,
+  dangerousAttachment,
+  receivingRate,
+  senderRate,
+  ipRate,
+  duplicateMessageId,
+  dailyLimit,
 ];
 
 export const CHECKS: ReadonlyMap<string, CheckDefinition> = new Map(ALL.map((c) => [c.id, c]));

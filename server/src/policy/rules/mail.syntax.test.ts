@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
+import { describe } from 'vitest';
 import { mailSyntax as rule } from './mail.syntax.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
+import { type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 import type { CommandInfo, MailPath } from '../types.js';
 
 const mail = (argument: string, path: MailPath | null | undefined): CommandInfo => ({ verb: 'MAIL', argument, known: true, path });
@@ -19,24 +18,5 @@ const cases: RuleCase[] = [
 ];
 
 describe('mail.syntax', () => {
-  it('is registered under its file name, in the mail phase', () => {
-    expect(rule.id).toBe('mail.syntax');
-    expect(rule.phases).toEqual(['mail']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'mail.syntax', 'mail', cases);
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
 import { malformed as rule } from './message.malformed.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
+import { makeContext, type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 import type { MessageFacts } from '../types.js';
 
 const message = (parseError?: string): MessageFacts => ({ raw: Buffer.alloc(0), size: 100, truncated: false, headers: [], ...(parseError === undefined ? {} : { parseError }) });
@@ -22,24 +21,5 @@ it('cuts a long parse error', async () => {
 });
 
 describe('message.malformed', () => {
-  it('is registered under its file name, in the message phase', () => {
-    expect(rule.id).toBe('message.malformed');
-    expect(rule.phases).toEqual(['message']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'message.malformed', 'message', cases);
 });

@@ -1,39 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
+import { describe } from 'vitest';
 import { ptr as rule } from './message.ptr.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
-import { StaticDnsWorld, type WorldRecords } from '../../dns/world.js';
-import type { ClientIdentity, SessionContext } from '../types.js';
-
-const V4 = '127.0.0.1';
-const V6 = '2001:db8::25';
-const client = (address: string): ClientIdentity => ({ realAddress: address, address });
-const world = (records: WorldRecords, address = V4): Partial<SessionContext> => ({ dns: new StaticDnsWorld(records), client: client(address) });
-
-/** The DNS worlds both PTR rules are judged against. */
-const W = {
-  confirmed: world({ [V4]: { PTR: ['sender.bouncer.test'] }, 'sender.bouncer.test': { A: [V4] } }),
-  confirmedOddSpelling: world({ [`[${V4}]`]: { PTR: ['Sender.Bouncer.TEST.'] }, 'SENDER.bouncer.test.': { A: [V4] } }),
-  noPtr: world({}),
-  noPtrButA: world({ 'sender.bouncer.test': { A: [V4] } }),
-  ptrWithoutA: world({ [V4]: { PTR: ['sender.bouncer.test'] } }),
-  ptrWithAElsewhere: world({ [V4]: { PTR: ['sender.bouncer.test'] }, 'sender.bouncer.test': { A: ['192.0.2.1'] } }),
-  ptrServfail: world({ [V4]: { PTR: 'SERVFAIL' } }),
-  aServfail: world({ [V4]: { PTR: ['sender.bouncer.test'] }, 'sender.bouncer.test': { A: 'SERVFAIL' } }),
-  secondPtrConfirmed: world({ [V4]: { PTR: ['broken.example', 'sender.bouncer.test'] }, 'broken.example': { A: 'SERVFAIL' }, 'sender.bouncer.test': { A: [V4] } }),
-  secondPtrServfail: world({ [V4]: { PTR: ['other.example', 'broken.example'] }, 'other.example': { A: ['192.0.2.1'] }, 'broken.example': { A: 'SERVFAIL' } }),
-  mappedClient: world({ [V4]: { PTR: ['sender.bouncer.test'] }, 'sender.bouncer.test': { A: [V4] } }, `::ffff:${V4}`),
-  claimed: {
-    dns: new StaticDnsWorld({ [V4]: { PTR: ['sender.bouncer.test'] }, 'sender.bouncer.test': { A: [V4] } }),
-    client: { realAddress: V4, address: '203.0.113.7', claimedAddress: '203.0.113.7' },
-  },
-  v6Confirmed: world({ [V6]: { PTR: ['mx6.example.net'] }, 'mx6.example.net': { AAAA: ['2001:db8:0:0:0:0:0:25'] } }, V6),
-  v6OnlyA: world({ [V6]: { PTR: ['mx6.example.net'] }, 'mx6.example.net': { A: [V4] } }, V6),
-  v6AaaaElsewhere: world({ [V6]: { PTR: ['mx6.example.net'] }, 'mx6.example.net': { AAAA: ['2001:db8::26'] } }, V6),
-  v6AaaaServfail: world({ [V6]: { PTR: ['mx6.example.net'] }, 'mx6.example.net': { AAAA: 'SERVFAIL' } }, V6),
-  v6NoPtr: world({}, V6),
-} satisfies Record<string, Partial<SessionContext>>;
+import { type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
+import { V4, V6, W } from './ptr-worlds.fixture.js';
+import type { SessionContext } from '../types.js';
 
 const noPtr = (ctx: Partial<SessionContext>, ip: string, name: string): RuleCase => ({ name, ctx, fires: true, vars: { ip, ptr: '' }, mentions: [ip, 'no PTR'], fixMentions: [ip] });
 const notBack = (ctx: Partial<SessionContext>, ip: string, ptr: string, name: string): RuleCase => ({
@@ -66,24 +36,5 @@ const cases: RuleCase[] = [
 ];
 
 describe('message.ptr', () => {
-  it('is registered under its file name, in the message phase', () => {
-    expect(rule.id).toBe('message.ptr');
-    expect(rule.phases).toEqual(['message']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'message.ptr', 'message', cases);
 });

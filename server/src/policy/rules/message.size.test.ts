@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
+import { describe } from 'vitest';
 import { messageSize as rule } from './message.size.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
+import { type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 import type { MessageFacts } from '../types.js';
 
 const LIMIT = 157286400;
@@ -25,24 +24,5 @@ const cases: RuleCase[] = [
 ];
 
 describe('message.size', () => {
-  it('is registered under its file name, in the message phase', () => {
-    expect(rule.id).toBe('message.size');
-    expect(rule.phases).toEqual(['message']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'message.size', 'message', cases);
 });

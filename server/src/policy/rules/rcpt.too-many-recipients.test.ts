@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { RuleHit } from '../types.js';
+import { describe } from 'vitest';
 import { tooManyRecipients as rule } from './rcpt.too-many-recipients.js';
-import { makeContext, ONE_LINE, type RuleCase } from './context.fixture.js';
-import { CHECKS } from './index.js';
+import { type RuleCase } from './context.fixture.js';
+import { itBehavesAsTabled } from './rule-table.fixture.js';
 import type { MailPath } from '../types.js';
 
 const recipients = (n: number): MailPath[] => Array.from({ length: n }, (_, i) => ({ address: `r${i}@example.com`, args: {} }));
@@ -19,24 +18,5 @@ const cases: RuleCase[] = [
 ];
 
 describe('rcpt.too-many-recipients', () => {
-  it('is registered under its file name, in the rcpt phase', () => {
-    expect(rule.id).toBe('rcpt.too-many-recipients');
-    expect(rule.phases).toEqual(['rcpt']);
-    expect(CHECKS.get(rule.id)).toBe(rule);
-  });
-
-  it.each(cases)('$name', async (c) => {
-    const hit = await rule.check(makeContext(c.ctx), c.params ?? {});
-    if (!c.fires) {
-      expect(hit).toBeNull();
-      return;
-    }
-    expect(hit).not.toBeNull();
-    const { why, fix, vars } = hit as RuleHit;
-    expect(vars).toStrictEqual(c.vars);
-    expect(why).toMatch(ONE_LINE);
-    expect(fix).toMatch(ONE_LINE);
-    for (const m of c.mentions) expect(why).toContain(m);
-    for (const m of c.fixMentions ?? []) expect(fix).toContain(m);
-  });
+  itBehavesAsTabled(rule, 'rcpt.too-many-recipients', 'rcpt', cases);
 });
