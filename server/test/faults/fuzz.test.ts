@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBouncer } from '../../src/main.js';
-import { TEST_LISTENERS } from '../dialog/helpers.js';
+import { TEST_LISTENERS, uniqueMessageId } from '../dialog/helpers.js';
 import type { TestBouncer } from '../support/bouncer.js';
 import { RawSmtp, sessionIdOf, type SmtpReply } from '../support/smtp-client.js';
 
@@ -243,7 +243,7 @@ async function validSession(): Promise<void> {
   expect((await c.command('MAIL FROM:<a@example.com>')).code).toBe(250);
   expect((await c.command('RCPT TO:<b@example.org>')).code).toBe(250);
   expect((await c.command('DATA')).code).toBe(354);
-  expect((await c.command('From: a@example.com\r\nTo: b@example.org\r\nSubject: valid\r\nDate: Mon, 01 Jan 2024 00:00:00 +0000\r\n\r\nhello\r\n.')).last).toMatch(
+  expect((await c.command(`From: a@example.com\r\nTo: b@example.org\r\nSubject: valid\r\nMessage-ID: ${uniqueMessageId()}\r\nDate: Mon, 01 Jan 2024 00:00:00 +0000\r\n\r\nhello\r\n.`)).last).toMatch(
     new RegExp(`^250 2\\.0\\.0 OK \\d{10} ${id.replace('.', '\\.')} - gsmtp$`),
   );
   c.close();

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, logLines, sleep, startCliServer, stopAllChildren } from '../support/cli-server.js';
+import { uniqueMessageId } from '../dialog/helpers.js';
 import { RawSmtp, sessionIdOf, type SmtpReply } from '../support/smtp-client.js';
 
 const SHUTTING_DOWN = (id: string) => `421 4.3.2 System not accepting network messages. ${id} - gsmtp`;
@@ -36,7 +37,8 @@ async function startMessage(s: { c: RawSmtp }, subject: string): Promise<void> {
   expect((await s.c.command('MAIL FROM:<a@example.com>')).code).toBe(250);
   expect((await s.c.command('RCPT TO:<b@example.org>')).code).toBe(250);
   expect((await s.c.command('DATA')).code).toBe(354);
-  s.c.write(`From: a@example.com\r\nTo: b@example.org\r\nSubject: ${subject}\r\n\r\nthe first part\r\n`);
+  // well-formed (gmail-mx's format rules): a unique Message-ID and a Date
+  s.c.write(`From: a@example.com\r\nTo: b@example.org\r\nSubject: ${subject}\r\nMessage-ID: ${uniqueMessageId()}\r\nDate: Mon, 01 Jan 2024 00:00:00 +0000\r\n\r\nthe first part\r\n`);
 }
 
 describe('SIGTERM', () => {
