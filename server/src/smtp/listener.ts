@@ -174,6 +174,18 @@ export async function startListener(opts: ListenerOptions): Promise<RunningListe
     rates: opts.rates,
   };
   server.on('error', (err: Error) => opts.log.warn({ err, listener: opts.name }, 'listener error'));
+  // Over the cap, a plain connection is refused as soon as it is accepted, before smtp-server
+  // spends anything on it (an id, the PROXY check, a deferred connect): under a flood the
+  // refusals must stay cheap. Implicit TLS connections are refused in connect(), after the
+  // handshake, since the reply has to be encrypted.
+  if (opts.tls !== 'implicit') {
+    const accept = server.server.listeners('connection') as Array<(socket: net.Socket) => void>;
+    server.server.removeAllListeners('connection');
+    server.server.on('connection', (socket: net.Socket) => {
+      if (server.connections.size >= opts.maxConnections) return refuseBusy(server.bouncer, socket);
+      for (const listener of accept) listener.call(server.server, socket);
+    });
+  }
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(new Error(`cannot listen on ${opts.host}:${opts.port} (${opts.name}): ${err.message}`));

@@ -67,7 +67,8 @@ export class StoreWriter {
     private readonly options: WriteQueueOptions = {},
   ) {
     this.maxDelayMs = options.maxDelayMs ?? 0;
-    this.maxBatch = options.maxBatch ?? 256;
+    // a commit is synchronous: a bounded batch bounds how long it holds the event loop
+    this.maxBatch = options.maxBatch ?? 128;
     this.sessionRefreshMs = options.sessionRefreshMs ?? 1000;
     this.now = options.now ?? Date.now;
   }
