@@ -116,12 +116,13 @@ export class SessionRecorder {
    */
   async saveMessage(message: NewMessage): Promise<void> {
     await this.deps.display.room();
-    const before = this.record.messageIds;
-    this.record.messageIds = [...this.record.messageIds, message.record.id];
+    // pushed, not copied: a session may carry thousands of messages
+    this.record.messageIds.push(message.record.id);
     try {
       await this.deps.writer.saveMessage(message, this.record, { displayPending: true });
     } catch (err) {
-      this.record.messageIds = before;
+      const at = this.record.messageIds.lastIndexOf(message.record.id);
+      if (at >= 0) this.record.messageIds.splice(at, 1);
       throw err;
     }
     if (message.record.status === 'accepted') this.accepted++;

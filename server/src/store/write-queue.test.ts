@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from './memory.js';
 import type { NewMessage, SessionRecord, WriteOp } from './types.js';
-import { StoreWriter } from './write-queue.js';
+import { REFRESH_LINES, StoreWriter } from './write-queue.js';
 
 function session(id: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
@@ -105,6 +105,21 @@ describe('StoreWriter (group commit)', () => {
     const kinds = store.batches.map((b) => b.find((op) => op.kind.startsWith('session'))?.kind);
     expect(kinds).toEqual(['session-exists', 'session-exists', 'session']);
     expect(store.getSession('s1')).toEqual(s);
+  });
+
+  it('a long transcript is rewritten less often: sessionRefreshMs per REFRESH_LINES lines', async () => {
+    const store = new RecordingStore();
+    let now = 0;
+    const writer = new StoreWriter(store, { sessionRefreshMs: 1000, now: () => now });
+    const line = { t: 0, dir: 'S' as const, text: '250 2.0.0 OK' };
+    const s = { ...session('s1'), lines: Array.from({ length: 3 * REFRESH_LINES }, () => line) };
+    await writer.saveMessage(message('m1', 's1'), s);
+    now = 2999; // 3,000 lines: due after 3 s, not after 1 s
+    await writer.saveMessage(message('m2', 's1'), s);
+    now = 3000;
+    await writer.saveMessage(message('m3', 's1'), s);
+    const kinds = store.batches.map((b) => b.find((op) => op.kind.startsWith('session'))?.kind);
+    expect(kinds).toEqual(['session-exists', 'session-exists', 'session']);
   });
 
   it('several writes of one session in a batch become one, with its latest snapshot', async () => {

@@ -9,13 +9,23 @@
  * Session rows are written lazily: not at open (the live registry serves open sessions); a
  * stub row (summary, no transcript) with a session's first message, which must reference a
  * row; the full snapshot at close, and — so that a crash leaves a recent transcript — at
- * most once per `sessionRefreshMs` while messages keep coming. Several writes of one
- * session in a batch become one, with its latest state.
+ * most once per `sessionRefreshMs` while messages keep coming — scaled by the transcript's
+ * length (see {@link REFRESH_LINES}). Several writes of one session in a batch become one,
+ * with its latest state.
  *
  * If a batch fails, its parts are retried one transaction each, so that one bad write does
  * not fail the others; whatever still fails rejects its caller (a 451 for a message).
  */
 import type { Attachment, MessageRecord, NewMessage, SessionRecord, Store, WriteOp } from './types.js';
+
+/**
+ * A snapshot rewrite serialises the whole transcript, so a long session (thousands of
+ * messages on one connection) rewritten every second would cost O(lines) per second and
+ * flood the heap with megabyte-sized JSON strings (found by the 20,000-message benchmark run:
+ * 400 MB RSS). The interval grows with the transcript: `sessionRefreshMs` per this many
+ * lines, so the bytes rewritten per second stay bounded whatever the session's length.
+ */
+export const REFRESH_LINES = 1000;
 
 export interface CommitInfo {
   /** Operations in the batch (sessions, messages, display updates). */
@@ -59,6 +69,11 @@ export class StoreWriter {
   private units: Array<Unit & { sessionId?: string; session?: SessionRecord }> = [];
   /** Open sessions with a row in the store: id → when their full snapshot was last written. */
   private readonly written = new Map<string, number>();
+
+  /** Whether an open session's snapshot, last written at `last`, is due for a rewrite at `at`. */
+  private refreshDue(session: SessionRecord, last: number, at: number): boolean {
+    return at - last >= this.sessionRefreshMs * Math.max(1, session.lines.length / REFRESH_LINES);
+  }
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private closed = false;
 
@@ -149,7 +164,7 @@ export class StoreWriter {
 
     // sessions first (messages reference them): a session closing in this batch is written
     // once, with its final snapshot; one that never had a row gets its snapshot now; one
-    // whose snapshot is older than sessionRefreshMs gets a fresh one; the others only need
+    // whose snapshot is due (refreshDue) gets a fresh one; the others only need
     // their row to still be there (retention may have pruned a long-lived one)
     const batch: Unit[] = [];
     const sessionOps = new Map<string, WriteOp>();
@@ -162,7 +177,7 @@ export class StoreWriter {
     for (const u of units) {
       if (!u.session || sessionOps.has(u.session.id)) continue;
       const last = this.written.get(u.session.id);
-      if (last !== undefined && at - last >= this.sessionRefreshMs) {
+      if (last !== undefined && this.refreshDue(u.session, last, at)) {
         sessionOps.set(u.session.id, { kind: 'session', session: u.session });
         refreshed.push(u.session.id);
       } else {
