@@ -93,7 +93,7 @@ describe('SqliteStore durability', () => {
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
     } finally {
       db.close();
     }
@@ -108,6 +108,35 @@ describe('SqliteStore durability', () => {
     const second = new SqliteStore(file);
     open.push(second);
     expect(second.getMessage('m1')?.text).toBe('body m1');
+  });
+
+  it('migrates a schema-1 file: the tag moves from an expression index into a column, nothing is lost', () => {
+    const file = path.join(dir, 'schema1.db');
+    const writer = new SqliteStore(file);
+    const m = message('m1', 's1', 1);
+    writer.saveMessage({ ...m, record: { ...m.record, tag: 't-old' } }, { ...session('s1', ['m1']), tag: 't-old' });
+    writer.close();
+    // turn it back into what schema 1 wrote: no tag column, the tag indexed out of the summary JSON
+    const db = new Database(file);
+    for (const table of ['sessions', 'messages']) {
+      db.exec(`DROP INDEX ${table}_tag_col; ALTER TABLE ${table} DROP COLUMN tag; CREATE INDEX ${table}_tag ON ${table} (json_extract(summary, '$.tag'));`);
+    }
+    db.pragma('user_version = 1');
+    db.close();
+
+    const migrated = new SqliteStore(file);
+    open.push(migrated);
+    expect(migrated.listMessages({ tag: 't-old' }).items.map((x) => x.id)).toEqual(['m1']);
+    expect(migrated.listSessions({ tag: 't-old' }).items.map((x) => x.id)).toEqual(['s1']);
+    expect(migrated.getMessage('m1')?.text).toBe('body m1');
+    const check = new Database(file, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(2);
+      const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%tag%' ORDER BY name").pluck().all();
+      expect(indexes).toEqual(['messages_tag_col', 'sessions_tag_col']);
+    } finally {
+      check.close();
+    }
   });
 
   it('refuses a file written by a newer schema', () => {
