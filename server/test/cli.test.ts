@@ -2,168 +2,17 @@
  * The compiled CLI (`node bin/bouncer.mjs`, as `npm start` runs it): help, config validation
  * with every problem listed, flag and BOUNCER_* overrides, port 0 everywhere, clean SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI_JS = path.join(ROOT, 'dist', 'server', 'src', 'cli.js');
-const BIN = path.join(ROOT, 'bin', 'bouncer.mjs');
-
-// ---- build (shared with durability.test.ts by copy: test files must not import each other) --
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const mtime = (p: string) => (existsSync(p) ? statSync(p).mtimeMs : 0);
-
-function newest(dir: string): number {
-  let t = 0;
-  if (!existsSync(dir)) return t;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : mtime(p));
-  }
-  return t;
-}
-
-function buildIsStale(): boolean {
-  const built = mtime(CLI_JS);
-  const sources = Math.max(
-    newest(path.join(ROOT, 'server', 'src')),
-    mtime(path.join(ROOT, 'tsconfig.json')),
-    mtime(path.join(ROOT, 'tsconfig.build.json')),
-    mtime(path.join(ROOT, 'package.json')),
-  );
-  return !built || built < sources;
-}
-
-/** `npx tsc -p tsconfig.build.json` when dist is missing or older than the sources (one build at a time). */
-async function ensureBuilt(): Promise<void> {
-  const lock = path.join(os.tmpdir(), `bouncer-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
-  const deadline = Date.now() + 110_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (Date.now() - mtime(lock) > 150_000) rmSync(lock, { recursive: true, force: true }); // left by a killed run
-      if (Date.now() > deadline) throw new Error(`another build still holds ${lock}`);
-      await sleep(200);
-    }
-  }
-  try {
-    if (!buildIsStale()) return;
-    const started = Date.now();
-    const r = await runProcess('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, timeoutMs: 110_000 });
-    if (r.code !== 0) {
-      // tsc still emits on type errors (noEmitOnError is off); only a missing emit is fatal here
-      if (mtime(CLI_JS) < started - 2000) throw new Error(`build failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-      console.warn(`tsc reported errors but emitted the JavaScript; running it:\n${r.stdout}${r.stderr}`);
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runProcess(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      children.delete(child);
-      reject(err);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-// ---- the CLI as a child process ------------------------------------------------------------
-
-const children = new Set<ChildProcess>();
-
-/** process.env without BOUNCER_* (the test decides every override), plus `extra`. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BOUNCER_'))), ...extra };
-}
+import { ensureBuilt, runCli, sleep, startCliServer, stopAllChildren } from './support/cli-server.js';
 
 /** Runs the CLI to completion (for commands that exit by themselves). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return runProcess(process.execPath, [BIN, ...args], { cwd: tmp, timeoutMs: 15_000, env: cleanEnv(env) });
-}
-
-interface Server {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  ports: Record<string, number>;
-  httpUrl: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: tmp, env, timeoutMs: 15_000 });
 
 /** Starts the CLI and resolves once its banner is printed, with the ports it shows. */
-function startServer(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: tmp, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const server = { child, stdout: '', stderr: '', ports: {} } as Server;
-  server.exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (server.stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (server.stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within ${timeoutMs} ms\nstdout: ${server.stdout}\nstderr: ${server.stderr}`)), timeoutMs);
-    const check = () => {
-      if (!/^ {2}Store /m.test(server.stdout)) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', check);
-      for (const m of server.stdout.matchAll(/^ {2}SMTP (\S+) +127\.0\.0\.1:(\d+)\b/gm)) server.ports[m[1]!] = Number(m[2]);
-      const http = /^ {2}HTTP API +(http:\/\/127\.0\.0\.1:(\d+))\/api\/v1 /m.exec(server.stdout);
-      if (!http) return reject(new Error(`no HTTP line in the banner:\n${server.stdout}`));
-      server.httpUrl = http[1]!;
-      server.ports.http = Number(http[2]);
-      resolve(server);
-    };
-    child.stdout!.on('data', check);
-    void server.exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`bouncer exited (${code ?? signal}) before its banner\nstdout: ${server.stdout}\nstderr: ${server.stderr}`));
-    });
-  });
-}
-
-/** SIGTERM, then SIGKILL after 3 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await gone;
-  clearTimeout(timer);
-}
+const startServer = (args: string[], env: Record<string, string> = {}, timeoutMs = 10_000) => startCliServer(args, tmp, { env, timeoutMs });
 
 const ALL_PORTS_ZERO = ['--smtp-port', '0', '--submission-port', '0', '--smtps-port', '0', '--http-port', '0'];
 
@@ -173,10 +22,10 @@ beforeAll(async () => {
   await ensureBuilt();
 }, 120_000);
 afterEach(async () => {
-  await Promise.all([...children].map(stopChild));
+  await stopAllChildren(3000);
 });
 afterAll(async () => {
-  await Promise.all([...children].map(stopChild));
+  await stopAllChildren(3000);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -5,156 +5,16 @@
  * same file (WAL recovery), it must serve every acknowledged message exactly once, with its
  * display fields. Five kill/restart cycles, loopback only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, startCliServer, stopAllChildren, type CliServer as Server } from './support/cli-server.js';
 import { RawSmtp, sessionIdOf } from './support/smtp-client.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI_JS = path.join(ROOT, 'dist', 'server', 'src', 'cli.js');
-const BIN = path.join(ROOT, 'bin', 'bouncer.mjs');
-
-// ---- build (shared with cli.test.ts by copy: test files must not import each other) ----------
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const mtime = (p: string) => (existsSync(p) ? statSync(p).mtimeMs : 0);
-
-function newest(dir: string): number {
-  let t = 0;
-  if (!existsSync(dir)) return t;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : mtime(p));
-  }
-  return t;
-}
-
-function buildIsStale(): boolean {
-  const built = mtime(CLI_JS);
-  const sources = Math.max(
-    newest(path.join(ROOT, 'server', 'src')),
-    mtime(path.join(ROOT, 'tsconfig.json')),
-    mtime(path.join(ROOT, 'tsconfig.build.json')),
-    mtime(path.join(ROOT, 'package.json')),
-  );
-  return !built || built < sources;
-}
-
-/** `npx tsc -p tsconfig.build.json` when dist is missing or older than the sources (one build at a time). */
-async function ensureBuilt(): Promise<void> {
-  const lock = path.join(os.tmpdir(), `bouncer-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
-  const deadline = Date.now() + 110_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (Date.now() - mtime(lock) > 150_000) rmSync(lock, { recursive: true, force: true }); // left by a killed run
-      if (Date.now() > deadline) throw new Error(`another build still holds ${lock}`);
-      await sleep(200);
-    }
-  }
-  try {
-    if (!buildIsStale()) return;
-    const started = Date.now();
-    const r = await runProcess('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, timeoutMs: 110_000 });
-    if (r.code !== 0) {
-      // tsc still emits on type errors (noEmitOnError is off); only a missing emit is fatal here
-      if (mtime(CLI_JS) < started - 2000) throw new Error(`build failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-      console.warn(`tsc reported errors but emitted the JavaScript; running it:\n${r.stdout}${r.stderr}`);
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-function runProcess(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-// ---- the compiled server as a child process ----------------------------------------------
-
-interface Server {
-  child: ChildProcess;
-  stdout: string;
-  stderr: string;
-  smtpPort: number;
-  httpUrl: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BOUNCER_')));
-}
-
-/** Starts `node bin/bouncer.mjs ...` and resolves once the banner is printed. */
-function startServer(args: string[], cwd: string, timeoutMs = 10_000): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const server = { child, stdout: '', stderr: '' } as Server;
-  server.exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (server.stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (server.stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no banner within ${timeoutMs} ms\nstdout: ${server.stdout}\nstderr: ${server.stderr}`));
-    }, timeoutMs);
-    const check = () => {
-      if (!/^ {2}Store /m.test(server.stdout)) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', check);
-      const smtp = /^ {2}SMTP smtp +127\.0\.0\.1:(\d+) +profile gmail-mx$/m.exec(server.stdout);
-      const http = /^ {2}HTTP API +(http:\/\/127\.0\.0\.1:\d+)\/api\/v1 /m.exec(server.stdout);
-      if (!smtp || !http) return reject(new Error(`unexpected banner:\n${server.stdout}`));
-      server.smtpPort = Number(smtp[1]);
-      server.httpUrl = http[1]!;
-      resolve(server);
-    };
-    child.stdout!.on('data', check);
-    void server.exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`bouncer exited (${code ?? signal}) before its banner\nstdout: ${server.stdout}\nstderr: ${server.stderr}`));
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await gone;
-  clearTimeout(timer);
-}
+/** Starts `node bin/bouncer.mjs ...` and resolves once the banner (smtp listener on gmail-mx) is printed. */
+const startServer = (args: string[], cwd: string) => startCliServer(args, cwd, { timeoutMs: 10_000, profile: 'gmail-mx' });
 
 // ---- the test ------------------------------------------------------------------------------
 
@@ -273,7 +133,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([...children].map(stopChild));
+  await stopAllChildren(3000);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -51,15 +51,50 @@ export async function ensureBuilt(): Promise<void> {
   try {
     if (!buildIsStale()) return;
     const started = Date.now();
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    if (code !== 0 && mtime(CLI_JS) < started - 2000) throw new Error(`build failed (exit ${code})`);
+    const r = await runProcess('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, timeoutMs: 110_000 });
+    if (r.code !== 0) {
+      // tsc still emits on type errors (noEmitOnError is off); only a missing emit is fatal here
+      if (mtime(CLI_JS) < started - 2000) throw new Error(`build failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+      console.warn(`tsc reported errors but emitted the JavaScript; running it:\n${r.stdout}${r.stderr}`);
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cmd` to completion (SIGKILL after `timeoutMs`), with stdout and stderr collected. */
+function runProcess(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      children.delete(child);
+      reject(err);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Runs `node bin/bouncer.mjs ...args` to completion (for commands that exit by themselves: --help, config errors, doctor). */
+export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult> {
+  return runProcess(process.execPath, [BIN, ...args], { cwd: opts.cwd, timeoutMs: opts.timeoutMs ?? 15_000, env: cleanEnv(opts.env) });
 }
 
 export interface CliServer {
@@ -68,27 +103,36 @@ export interface CliServer {
   stderr: string;
   smtpPort: number;
   httpUrl: string;
+  /** Every port the banner shows: each SMTP listener by name, and `http`. */
+  ports: Record<string, number>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const children = new Set<ChildProcess>();
 
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BOUNCER_')));
+/** process.env without BOUNCER_* (the test decides every override), plus `extra`. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BOUNCER_'))), ...extra };
 }
 
 /**
  * Starts `node bin/bouncer.mjs ...args` and resolves once the banner is printed. With
  * `nofile`, the process runs under `ulimit -n` raised to that (or as far as the hard limit
- * allows).
+ * allows). `env` is merged over process.env without its BOUNCER_* variables; `profile`, when
+ * given, is the profile the banner must show for the `smtp` listener (any, otherwise).
  */
-export function startCliServer(args: string[], cwd: string, opts: { nofile?: number; timeoutMs?: number } = {}): Promise<CliServer> {
+export function startCliServer(
+  args: string[],
+  cwd: string,
+  opts: { nofile?: number; timeoutMs?: number; env?: Record<string, string>; profile?: string } = {},
+): Promise<CliServer> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  const env = cleanEnv(opts.env);
   const child = opts.nofile
-    ? spawn('sh', ['-c', `ulimit -n ${opts.nofile} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`, process.execPath, BIN, ...args], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn('sh', ['-c', `ulimit -n ${opts.nofile} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`, process.execPath, BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
-  const server = { child, stdout: '', stderr: '' } as CliServer;
+  const server = { child, stdout: '', stderr: '', ports: {} } as CliServer;
   server.exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
       children.delete(child);
@@ -106,11 +150,13 @@ export function startCliServer(args: string[], cwd: string, opts: { nofile?: num
       if (!/^ {2}Store /m.test(server.stdout)) return;
       clearTimeout(timer);
       child.stdout!.off('data', check);
-      const smtp = /^ {2}SMTP smtp +127\.0\.0\.1:(\d+) +profile \S+$/m.exec(server.stdout);
-      const http = /^ {2}HTTP API +(http:\/\/127\.0\.0\.1:\d+)\/api\/v1 /m.exec(server.stdout);
+      const smtp = new RegExp(`^ {2}SMTP smtp +127\\.0\\.0\\.1:(\\d+) +profile ${opts.profile ?? '\\S+'}$`, 'm').exec(server.stdout);
+      const http = /^ {2}HTTP API +(http:\/\/127\.0\.0\.1:(\d+))\/api\/v1 /m.exec(server.stdout);
       if (!smtp || !http) return reject(new Error(`unexpected banner:\n${server.stdout}`));
       server.smtpPort = Number(smtp[1]);
       server.httpUrl = http[1]!;
+      for (const m of server.stdout.matchAll(/^ {2}SMTP (\S+) +127\.0\.0\.1:(\d+)\b/gm)) server.ports[m[1]!] = Number(m[2]);
+      server.ports.http = Number(http[2]);
       resolve(server);
     };
     child.stdout!.on('data', check);
@@ -121,18 +167,19 @@ export function startCliServer(args: string[], cwd: string, opts: { nofile?: num
   });
 }
 
-/** SIGTERM, then SIGKILL after 5 s. */
-export async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after `killAfterMs` (5 s). */
+export async function stopChild(child: ChildProcess, killAfterMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   await gone;
   clearTimeout(timer);
 }
 
-export async function stopAllChildren(): Promise<void> {
-  await Promise.all([...children].map(stopChild));
+/** stopChild for every process this module started that is still running. */
+export async function stopAllChildren(killAfterMs = 5000): Promise<void> {
+  await Promise.all([...children].map((child) => stopChild(child, killAfterMs)));
 }
 
 /** The process's resident set size in MB (Linux /proc). The child of `sh -c exec` is the node process itself. */
