@@ -149,7 +149,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     pendingDisplay: () => display?.size ?? 0,
     queuedWrites: () => writer?.queued ?? 0,
   });
-  writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs, onCommit: (info) => metrics.commit(info) });
+  writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs, siblingWaitMs: config.store.siblingWaitMs, onCommit: (info) => metrics.commit(info) });
   display = new DisplayQueue(parsePool, writer, log);
   const recorderDeps = { store, writer, display, bus, live, now };
   const recovered = display.recover(store);

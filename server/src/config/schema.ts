@@ -70,11 +70,13 @@ export const configSchema = z
           .default({ sessions: 10_000, messages: 10_000 }),
         /** Group commit: writes wait this long for company (0: the end of the event-loop turn). */
         commitDelayMs: z.number().int().min(0).max(1000).default(0),
+        /** Group commit: how long a commit may wait for messages other sessions are still receiving. */
+        siblingWaitMs: z.number().int().min(0).max(1000).default(5),
         /** Worker threads parsing messages for display after the reply (0: the main thread). */
         parseWorkers: z.number().int().min(0).max(16).default(1),
       })
       .strict()
-      .default({ kind: 'sqlite', path: './data/bouncer.sqlite', retention: { sessions: 10_000, messages: 10_000 }, commitDelayMs: 0, parseWorkers: 1 }),
+      .default({ kind: 'sqlite', path: './data/bouncer.sqlite', retention: { sessions: 10_000, messages: 10_000 }, commitDelayMs: 0, siblingWaitMs: 5, parseWorkers: 1 }),
     /** Extra profile directories; a profile there replaces a built-in one of the same name. */
     profileDirs: z.array(z.string()).default([]),
     dns: z

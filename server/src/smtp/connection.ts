@@ -19,6 +19,7 @@ import type { BuiltinReplyId, Profile } from '../policy/profile.js';
 import { formatReply, renderReply, type ReplyVars } from '../policy/render.js';
 import type { Decision, MailPath, Phase, Reply, SessionContext, Verdict } from '../policy/types.js';
 import type { MessageRecord } from '../store/types.js';
+import type { ExpectedMessage } from '../store/write-queue.js';
 import { BUILTIN_DECISIONS } from './builtin-decisions.js';
 import { matchBuiltin } from './builtin-replies.js';
 import { acceptedRateEvents, authenticateReceived, withAuthenticationResults } from './message-extras.js';
@@ -64,6 +65,8 @@ export class BouncerConnection extends SMTPConnection {
   private closeAfterReply = false;
   /** A scenario dropped the connection: nothing more is written. */
   private dropped = false;
+  /** The message being received, announced to the group commit (store/write-queue.ts). */
+  private expected: ExpectedMessage | undefined;
 
   constructor(server: SMTPServer, socket: net.Socket | tls.TLSSocket, options?: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -343,6 +346,9 @@ export class BouncerConnection extends SMTPConnection {
    * never buffered. The reply is written only after the store committed the message.
    */
   handleData(stream: SMTPServerDataStream, done: (err?: Error | null) => void): void {
+    // other sessions' commits wait a little for this message (store/write-queue.ts)
+    this.expected?.settle();
+    this.expected = this.runtime.recorderDeps.writer.expectMessage();
     const limit = this.profile.limits.maxMessageSize;
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -361,8 +367,12 @@ export class BouncerConnection extends SMTPConnection {
     stream.once('end', () => {
       this.timer.dataEnded();
       this.finishMessage(Buffer.concat(chunks, kept), size, size > limit).then(
-        (ok) => done(ok ? null : new Error('rejected')),
+        (ok) => {
+          this.expected?.settle();
+          done(ok ? null : new Error('rejected'));
+        },
         (err: Error) => {
+          this.expected?.settle();
           this.runtime.log.error({ err, session: this.sessionId }, 'message handling failed');
           this.pendingReply = this.builtin('internal-error');
           done(new Error('internal'));
@@ -412,7 +422,7 @@ export class BouncerConnection extends SMTPConnection {
     this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
     try {
       const stored = verdict.kind === 'continue' ? withAuthenticationResults(raw, auth) : raw;
-      await this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies });
+      await this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies }, this.expected);
     } catch (err) {
       this.runtime.log.error({ err, session: this.sessionId }, 'store write failed');
       this.recorder.decision(this.storeFailure((err as Error).message));
@@ -543,6 +553,7 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   override _onClose(): void {
+    this.expected?.settle();
     this.idle.stop();
     clearTimeout(this.heloFallbackTimer);
     super._onClose();

@@ -12,7 +12,7 @@ import { sessionSummary } from '../store/common.js';
 import { messageSummary } from '../store/common.js';
 import type { DisplayQueue } from '../store/display-queue.js';
 import type { NewMessage, SessionRecord, Store, TranscriptDirection } from '../store/types.js';
-import type { StoreWriter } from '../store/write-queue.js';
+import type { ExpectedMessage, StoreWriter } from '../store/write-queue.js';
 
 export class LiveSessionRegistry implements LiveSessions {
   private readonly open = new Map<string, SessionRecord>();
@@ -114,12 +114,12 @@ export class SessionRecorder {
    * the store fails. Its display fields are parsed afterwards; `message.stored` is published
    * when they are written.
    */
-  async saveMessage(message: NewMessage): Promise<void> {
+  async saveMessage(message: NewMessage, expected?: ExpectedMessage): Promise<void> {
     await this.deps.display.room();
     // pushed, not copied: a session may carry thousands of messages
     this.record.messageIds.push(message.record.id);
     try {
-      await this.deps.writer.saveMessage(message, this.record, { displayPending: true });
+      await this.deps.writer.saveMessage(message, this.record, { displayPending: true, expected });
     } catch (err) {
       const at = this.record.messageIds.lastIndexOf(message.record.id);
       if (at >= 0) this.record.messageIds.splice(at, 1);

@@ -182,4 +182,65 @@ describe('StoreWriter (group commit)', () => {
     await expect(writer.saveMessage(message('m2', 's1'), session('s1'))).rejects.toThrow(/closed/);
     await tick();
   });
+
+  describe('waiting for announced messages (siblingWaitMs)', () => {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('a commit waits for a message another session is still receiving, then both share one transaction', async () => {
+      const store = new RecordingStore();
+      const writer = new StoreWriter(store, { siblingWaitMs: 10_000 });
+      const a = writer.expectMessage();
+      const b = writer.expectMessage();
+      const first = writer.saveMessage(message('m1', 's1'), session('s1'), { expected: a });
+      await tick();
+      await tick();
+      // m2 is announced and not here yet: nothing is committed, m1's caller is not answered
+      expect(store.batches).toHaveLength(0);
+      const second = writer.saveMessage(message('m2', 's2'), session('s2'), { expected: b });
+      await Promise.all([first, second]);
+      expect(store.batches).toHaveLength(1);
+      expect(store.batches[0]!.filter((op) => op.kind === 'message')).toHaveLength(2);
+    });
+
+    it('a message given up (dropped, connection closed) stops the wait at once', async () => {
+      const store = new RecordingStore();
+      const writer = new StoreWriter(store, { siblingWaitMs: 10_000 });
+      const a = writer.expectMessage();
+      const gone = writer.expectMessage();
+      const saved = writer.saveMessage(message('m1', 's1'), session('s1'), { expected: a });
+      await tick();
+      expect(store.batches).toHaveLength(0);
+      gone.settle();
+      gone.settle(); // twice is harmless: the count does not go below the truth
+      await saved;
+      expect(store.batches).toHaveLength(1);
+      // nobody is announced any more: the next write commits at the end of its turn
+      await writer.saveMessage(message('m2', 's1'), session('s1'));
+      expect(store.batches).toHaveLength(2);
+    });
+
+    it('the wait is bounded by siblingWaitMs from the batch’s first write', async () => {
+      const store = new RecordingStore();
+      const writer = new StoreWriter(store, { siblingWaitMs: 30 });
+      writer.expectMessage(); // never arrives
+      const a = writer.expectMessage();
+      const started = Date.now();
+      await writer.saveMessage(message('m1', 's1'), session('s1'), { expected: a });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+      expect(store.batches).toHaveLength(1);
+    });
+
+    it('a lone client waits for nobody: its own announced message commits at the end of the turn', async () => {
+      const store = new RecordingStore();
+      const writer = new StoreWriter(store, { siblingWaitMs: 10_000 });
+      const a = writer.expectMessage();
+      await Promise.race([
+        writer.saveMessage(message('m1', 's1'), session('s1'), { expected: a }),
+        wait(2000).then(() => {
+          throw new Error('the commit waited for its own message');
+        }),
+      ]);
+      expect(store.batches).toHaveLength(1);
+    });
+  });
 });
