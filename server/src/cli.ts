@@ -7,6 +7,7 @@ import { buildConfig, ConfigError, ENV_VARS, overridesFromEnv, type Overrides } 
 import { ProfileError } from './policy/profile.js';
 import { profileProblems, startBouncer, VERSION, type Bouncer } from './main.js';
 import { doctorMain } from './doctor/cli.js';
+import { tuneHeapGrowth } from './util/heap-growth.js';
 
 export const HELP = `bouncer ${VERSION} — a local SMTP sandbox that answers like Gmail
 
@@ -143,6 +144,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return 0;
   }
   let bouncer: Bouncer;
+  tuneHeapGrowth();
   try {
     if (flags.problems.length) throw new ConfigError(flags.problems);
     const config = buildConfig(overridesFromEnv(env), flags.overrides, {}, profileProblems);
