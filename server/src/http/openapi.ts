@@ -112,7 +112,8 @@ const EVENTS_DESCRIPTION = `WebSocket of live events (upgrade a GET to \`ws://<h
 On connect the server sends \`{"type":"hello","data":{"version":"…","counts":{…},"outcomes":{…}}}\` (\`counts\`:
 sessions, messages, accepted and rejected messages; \`outcomes\`: sessions per outcome — open, accepted, rejected,
 no-mail — at the same instant, so that counts plus the events that follow stay exact), then every event
-in the order it happened, each as one text frame \`{"type":"<event>","data":<payload>}\`:
+in the order it happened, each as one text frame \`{"type":"<event>","data":<payload>}\` (frames leave in
+bursts at most 10 ms apart):
 
 - \`session.opened\` — \`{session: SessionSummary}\`
 - \`session.line\` — \`{sessionId, line: TranscriptLine}\`

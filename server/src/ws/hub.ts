@@ -18,12 +18,23 @@ export const EVENTS_PATH = '/api/v1/events';
 /** A client further behind than this is dropped. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const PING_INTERVAL_MS = 30_000;
+/**
+ * Events are sent in bursts at most this far apart. Under load (a dozen events per message,
+ * hundreds of messages a second) one write per event-loop turn meant thousands of syscalls
+ * and wake-ups of every viewer a second; the benchmark's single viewer cost Bouncer about a
+ * fifth of its throughput (docs/benchmarks.md). 10 ms is below what a person watching notices.
+ */
+export const FLUSH_INTERVAL_MS = 10;
+/** Queued events beyond this many characters are sent at once: the hub never hoards a burst. */
+export const FLUSH_CHARS = 64 * 1024;
 
 export interface HubOptions {
   /** Defaults to {@link PING_INTERVAL_MS}. */
   pingIntervalMs?: number;
   /** Defaults to {@link MAX_BUFFERED_BYTES}. */
   maxBufferedBytes?: number;
+  /** Defaults to {@link FLUSH_INTERVAL_MS}; 0 sends at the end of each event-loop turn. */
+  flushIntervalMs?: number;
 }
 
 export interface EventHub {
@@ -77,6 +88,7 @@ function refuse(socket: Duplex, status: 401 | 403 | 404 | 400, reason: string, e
 export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
   const pingIntervalMs = opts.pingIntervalMs ?? PING_INTERVAL_MS;
   const maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const flushIntervalMs = opts.flushIntervalMs ?? FLUSH_INTERVAL_MS;
   // clients send nothing meaningful; a small cap keeps a hostile one from sending megabytes
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: false });
   const clients = new Set<WebSocket>();
@@ -96,39 +108,44 @@ export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
   }
 
   function drop(ws: WebSocket): void {
-    if (corked.delete(ws)) socketOf(ws)?.uncork();
     clients.delete(ws);
     ws.terminate();
   }
 
-  // Frames of one event-loop turn leave in one write per client: each socket is corked at the
-  // first frame and uncorked after the turn. A busy SMTP listener publishes a dozen events per
-  // message; one syscall each would cost more than the SMTP dialogue itself.
-  const corked = new Set<WebSocket>();
-  let uncorkScheduled = false;
-  function uncorkAll(): void {
-    uncorkScheduled = false;
-    for (const ws of corked) socketOf(ws)?.uncork();
-    corked.clear();
+  // Each event is serialised once and queued; a flush writes the queue to every client, its
+  // frames corked into one write per client. Still one text frame per event, in order.
+  let queue: string[] = [];
+  let queuedChars = 0;
+  let flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+
+  function flush(): void {
+    if (flushTimer) {
+      clearTimeout(flushTimer as NodeJS.Timeout);
+      clearImmediate(flushTimer as NodeJS.Immediate);
+      flushTimer = undefined;
+    }
+    if (queue.length === 0) return;
+    const frames = queue;
+    queue = [];
+    queuedChars = 0;
+    for (const ws of clients) {
+      const socket = socketOf(ws);
+      socket?.cork();
+      for (const frame of frames) {
+        send(ws, frame);
+        if (!clients.has(ws)) break; // dropped as too slow
+      }
+      socket?.uncork();
+    }
   }
 
   function broadcast(type: string, data: unknown): void {
     if (clients.size === 0) return;
     const frame = JSON.stringify({ type, data });
-    for (const ws of clients) {
-      if (!corked.has(ws)) {
-        const socket = socketOf(ws);
-        if (socket) {
-          socket.cork();
-          corked.add(ws);
-          if (!uncorkScheduled) {
-            uncorkScheduled = true;
-            setImmediate(uncorkAll);
-          }
-        }
-      }
-      send(ws, frame);
-    }
+    queue.push(frame);
+    queuedChars += frame.length;
+    if (queuedChars >= FLUSH_CHARS) flush();
+    else flushTimer ??= flushIntervalMs > 0 ? setTimeout(flush, flushIntervalMs) : setImmediate(flush);
   }
 
   const unsubscribes = BUS_EVENT_NAMES.map((name) => deps.bus.subscribe(name, (payload) => broadcast(name, payload)));
@@ -165,7 +182,9 @@ export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
       counts = null;
       outcomes = null;
     }
-    // hello first, then the client joins the broadcast set: nothing can come in between
+    // events from before the counts go to the clients that were there; then hello, then the
+    // client joins the broadcast set: nothing can come in between
+    flush();
     send(ws, JSON.stringify({ type: 'hello', data: { version: deps.version, counts, outcomes } }));
     clients.add(ws);
   }
@@ -204,6 +223,7 @@ export function createEventHub(deps: HubDeps, opts: HubOptions = {}): EventHub {
       closed = true;
       clearInterval(pinger);
       for (const unsubscribe of unsubscribes) unsubscribe();
+      flush();
       for (const ws of clients) {
         ws.close(1001, 'server shutting down');
         // do not wait for a closing handshake a dead peer will never finish
