@@ -181,6 +181,23 @@ describe('event hub', () => {
     expect(polite.ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('a client that connects while events are queued for the next burst gets only those after its hello', async () => {
+    const { bus, wsUrl } = await start({ flushIntervalMs: 200 });
+    const a = connect(wsUrl);
+    await a.opened;
+    await until(() => a.frames.length >= 1);
+    const line = (text: string) => bus.publish('session.line', { sessionId: 's', line: { t: 0, dir: 'C', text } });
+    line('before b');
+    const b = connect(wsUrl);
+    await b.opened;
+    await until(() => b.frames.length >= 1);
+    line('after b');
+    await until(() => a.frames.length >= 3 && b.frames.length >= 2);
+    expect(a.frames.map((f) => f.data?.line?.text ?? f.type)).toEqual(['hello', 'before b', 'after b']);
+    // 'before b' happened before b's hello counts: sending it to b would count it twice
+    expect(b.frames.map((f) => f.data?.line?.text ?? f.type)).toEqual(['hello', 'after b']);
+  });
+
   it('drops a client that falls too far behind, and keeps serving the others', async () => {
     const { srv, bus, wsUrl } = await start({ maxBufferedBytes: 256 * 1024 });
     const slow = connect(wsUrl);
