@@ -188,6 +188,7 @@ export class SqliteStore implements Store {
   private readonly pruneMessagesStmt;
   private readonly countsStmt;
   private readonly ensureSessionStmt;
+  private readonly sessionExistsStmt;
   private readonly updateDisplayStmt;
   private readonly insertPendingStmt;
   private readonly deletePendingStmt;
@@ -266,6 +267,7 @@ export class SqliteStore implements Store {
       VALUES (@id, @startedAt, @listener, @outcome, @clientAddress, @claimedAddress, @heloName,
               @subject, @ruleId, @search, @summary, @trace, @tag)
       ON CONFLICT (id) DO NOTHING`);
+    this.sessionExistsStmt = this.db.prepare<[string], number>('SELECT 1 FROM sessions WHERE id = ?').pluck();
     this.updateDisplayStmt = this.db.prepare<Params>(`
       UPDATE messages SET subject = @subject, from_lc = @fromLc, to_lc = @toLc, subject_lc = @subjectLc,
                           text_lc = @textLc, text = @text, html = @html, summary = @summary
@@ -281,8 +283,12 @@ export class SqliteStore implements Store {
             this.upsertSessionStmt.run(this.sessionParams(op.session));
             break;
           case 'session-exists':
-            // only used when the row is gone (pruned) or was never written: a stub the close replaces
-            this.ensureSessionStmt.run(this.sessionParams({ ...op.session, lines: [], decisions: [], messageIds: [] }));
+            // only used when the row is gone (pruned) or was never written: a stub the close
+            // replaces. Looked up first: a long session's summary (a thousand senders) is not
+            // serialised again with every batch only to be ignored by ON CONFLICT
+            if (this.sessionExistsStmt.get(op.session.id) === undefined) {
+              this.ensureSessionStmt.run(this.sessionParams({ ...op.session, lines: [], decisions: [], messageIds: [] }));
+            }
             break;
           case 'message':
             this.insertMessage(op.message);
