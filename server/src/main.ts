@@ -28,7 +28,7 @@ import { createParsePool } from './mail/parse-pool.js';
 import { createMetrics, METRICS_CONTENT_TYPE, type Metrics } from './metrics/metrics.js';
 import { DisplayQueue } from './store/display-queue.js';
 import { openStore } from './store/open.js';
-import { StoreWriter } from './store/write-queue.js';
+import { LAZY_WAIT_MS, StoreWriter } from './store/write-queue.js';
 import type { Store } from './store/types.js';
 import { BUILTIN_PROFILE_DIR, PACKAGE_ROOT } from './util/paths.js';
 
@@ -149,7 +149,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     pendingDisplay: () => display?.size ?? 0,
     queuedWrites: () => writer?.queued ?? 0,
   });
-  writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs, siblingWaitMs: config.store.siblingWaitMs, onCommit: (info) => metrics.commit(info) });
+  writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs, siblingWaitMs: config.store.siblingWaitMs, lazyWaitMs: LAZY_WAIT_MS, onCommit: (info) => metrics.commit(info) });
   display = new DisplayQueue(parsePool, writer, log);
   const recorderDeps = { store, writer, display, bus, live, now };
   const recovered = display.recover(store);

@@ -113,7 +113,7 @@ export class DisplayQueue {
 
   /** Resolves when every parse pending now is written. */
   async settled(): Promise<void> {
-    if (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    if (this.pending.size > 0) await this.writer.hurryWhile(Promise.allSettled([...this.pending]));
   }
 
   get size(): number {

@@ -243,4 +243,56 @@ describe('StoreWriter (group commit)', () => {
       expect(store.batches).toHaveLength(1);
     });
   });
+
+  describe('lazy writes (lazyWaitMs)', () => {
+    const display = (id: string) => message(id, 's1').record;
+
+    it('display fields alone wait for the next message commit and ride along with it', async () => {
+      const store = new RecordingStore();
+      const writer = new StoreWriter(store, { lazyWaitMs: 10_000 });
+      await writer.saveMessage(message('m1', 's1'), session('s1'));
+      expect(store.batches).toHaveLength(1);
+      let displayed = false;
+      const d = writer.saveDisplay({ ...display('m1'), subject: 'parsed' }, []).then(() => (displayed = true));
+      const closing = writer.saveSession(session('s1', { outcome: 'accepted' }), { final: true });
+      await tick();
+      await tick();
+      expect(store.batches).toHaveLength(1);
+      expect(displayed).toBe(false);
+      // a message (somebody waits for its 250) commits at once, and takes the lazy writes along
+      await writer.saveMessage(message('m2', 's2'), session('s2'));
+      await Promise.all([d, closing]);
+      expect(store.batches).toHaveLength(2);
+      expect(store.batches[1]!.map((op) => op.kind).sort()).toEqual(['display', 'message', 'session', 'session-exists']);
+    });
+
+    it('they wait at most lazyWaitMs', async () => {
+      const store = new RecordingStore();
+      const writer = new StoreWriter(store, { lazyWaitMs: 30 });
+      const started = Date.now();
+      await writer.saveSession(session('s1', { outcome: 'no-mail' }), { final: true });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+      expect(store.getSession('s1')?.outcome).toBe('no-mail');
+    });
+
+    it('a reader hurrying them (hurryWhile) gets them committed at the end of the turn', async () => {
+      const store = new RecordingStore();
+      const writer = new StoreWriter(store, { lazyWaitMs: 10_000 });
+      await writer.saveMessage(message('m1', 's1'), session('s1'));
+      let release!: () => void;
+      const reader = writer.hurryWhile(new Promise<void>((r) => (release = r)));
+      // written while the reader waits: not lazy any more
+      await writer.saveDisplay({ ...display('m1'), subject: 'parsed' }, []);
+      expect(store.getMessage('m1')?.subject).toBe('parsed');
+      release();
+      await reader;
+      // the reader is gone: lazy again
+      let closed = false;
+      void writer.saveSession(session('s1', { outcome: 'accepted' }), { final: true }).then(() => (closed = true));
+      await tick();
+      await tick();
+      expect(closed).toBe(false);
+      await writer.flush();
+    });
+  });
 });

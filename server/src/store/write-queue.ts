@@ -21,6 +21,12 @@
  * ~0.4 ms here (WAL pages of every index touched) plus ~0.07 ms per write, so under load
  * fewer, fuller commits are most of the gain, while a lone client waits for nobody.
  *
+ * Writes no reply waits for — a message's display fields, a closed session's snapshot — are
+ * lazy: alone in the queue they wait up to `lazyWaitMs` for a commit that stores a message,
+ * and ride along with it. One client sending serially otherwise paid two commits per message
+ * (the message, then its display fields with the session's close). A reader that needs them
+ * now (the HTTP API, through DisplayQueue.settled) hurries them: {@link StoreWriter.hurryWhile}.
+ *
  * If a batch fails, its parts are retried one transaction each, so that one bad write does
  * not fail the others; whatever still fails rejects its caller (a 451 for a message).
  */
@@ -35,6 +41,9 @@ import type { Attachment, MessageRecord, NewMessage, SessionRecord, Store, Write
  */
 export const REFRESH_LINES = 1000;
 
+/** Bouncer's `lazyWaitMs`: events of lazy writes (message.stored, session.closed) come at most this much later. */
+export const LAZY_WAIT_MS = 10;
+
 export interface CommitInfo {
   /** Operations in the batch (sessions, messages, display updates). */
   ops: number;
@@ -48,6 +57,8 @@ export interface WriteQueueOptions {
   maxDelayMs?: number;
   /** How long a batch may wait for announced messages still on their way (0: never waits). */
   siblingWaitMs?: number;
+  /** How long lazy writes (display fields, session snapshots) wait for company (0: the end of the turn). */
+  lazyWaitMs?: number;
   /** A batch with this many units is committed without waiting. */
   maxBatch?: number;
   /** How often an open session's full snapshot is rewritten while its messages are stored. */
@@ -76,6 +87,7 @@ interface Unit {
 export class StoreWriter {
   private readonly maxDelayMs: number;
   private readonly siblingWaitMs: number;
+  private readonly lazyWaitMs: number;
   private readonly maxBatch: number;
   private readonly sessionRefreshMs: number;
   private readonly now: () => number;
@@ -93,6 +105,11 @@ export class StoreWriter {
   /** The end-of-turn commit, or the deadline of a batch that waits (for siblings or maxDelayMs). */
   private immediate: NodeJS.Immediate | undefined;
   private deadline: NodeJS.Timeout | undefined;
+  private deadlineAt = 0;
+  /** Messages in this batch (the writes somebody's reply waits for). */
+  private eager = 0;
+  /** Readers waiting for lazy writes: while there are any, lazy writes do not wait. */
+  private hurried = 0;
   /** Announced messages not saved or given up yet. */
   private expected = 0;
   private closed = false;
@@ -103,6 +120,7 @@ export class StoreWriter {
   ) {
     this.maxDelayMs = options.maxDelayMs ?? 0;
     this.siblingWaitMs = options.siblingWaitMs ?? 0;
+    this.lazyWaitMs = options.lazyWaitMs ?? 0;
     // a commit is synchronous: a bounded batch bounds how long it holds the event loop
     this.maxBatch = options.maxBatch ?? 128;
     this.sessionRefreshMs = options.sessionRefreshMs ?? 1000;
@@ -134,6 +152,7 @@ export class StoreWriter {
     opts: { displayPending?: boolean; expected?: ExpectedMessage } = {},
   ): Promise<void> {
     opts.expected?.settle();
+    this.eager++;
     return this.enqueue({ ops: [{ kind: 'message', message, displayPending: opts.displayPending ?? false }], waiters: [], sessionId: session.id, session });
   }
 
@@ -153,6 +172,17 @@ export class StoreWriter {
       if (opts.final) this.written.delete(session.id);
       this.schedule();
     });
+  }
+
+  /** While `pending` runs, lazy writes are committed without waiting (a reader needs them). */
+  async hurryWhile<T>(pending: Promise<T>): Promise<T> {
+    this.hurried++;
+    this.schedule();
+    try {
+      return await pending;
+    } finally {
+      this.hurried--;
+    }
   }
 
   /** Commits whatever is queued now (a synchronous transaction; callers hear of it as a microtask). */
@@ -188,19 +218,28 @@ export class StoreWriter {
       void this.flush();
       return;
     }
-    const wait = this.maxDelayMs > 0 ? this.maxDelayMs : this.expected > 0 ? this.siblingWaitMs : 0;
-    if (wait > 0) {
-      // the deadline counts from the batch's first write: later arrivals do not push it back
-      if (this.deadline || this.immediate) return;
-      this.deadline = setTimeout(() => void this.flush(), wait);
-      return;
-    }
-    // nobody to wait for (any more): commit at the end of this turn
-    if (this.deadline) {
+    if (this.maxDelayMs > 0) this.commitWithin(this.maxDelayMs);
+    else if (this.eager === 0 && this.hurried === 0) this.commitWithin(this.lazyWaitMs);
+    else this.commitWithin(this.expected > 0 ? this.siblingWaitMs : 0);
+  }
+
+  /**
+   * Makes sure the queue is committed within `ms` (0: at the end of this turn). A deadline is
+   * only ever brought forward: later writes do not push back the batch's first one.
+   */
+  private commitWithin(ms: number): void {
+    if (this.immediate) return;
+    if (ms <= 0) {
       clearTimeout(this.deadline);
       this.deadline = undefined;
+      this.immediate = setImmediate(() => void this.flush());
+      return;
     }
-    this.immediate ??= setImmediate(() => void this.flush());
+    const at = performance.now() + ms;
+    if (this.deadline && this.deadlineAt <= at) return;
+    clearTimeout(this.deadline);
+    this.deadlineAt = at;
+    this.deadline = setTimeout(() => void this.flush(), ms);
   }
 
   private cancelTimer(): void {
@@ -216,6 +255,7 @@ export class StoreWriter {
     const finals = this.finals;
     this.units = [];
     this.finals = new Map();
+    this.eager = 0;
     const at = this.now();
 
     // sessions first (messages reference them): a session closing in this batch is written
