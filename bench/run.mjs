@@ -14,13 +14,14 @@
  *
  *   node bench/run.mjs [--runs 3] [--messages 5000] [--serial 1000] [--sessions 20]
  *                      [--soak <minutes>] [--profile] [--no-write] [--only bouncer,bare,sink]
+ *                      [--modes new,reused,serial] [--no-rss]
  *                      [--parse-workers <n>] [--commit-delay <ms>]   (Bouncer settings to compare)
  *
  * --profile writes a --cpu-prof of each Bouncer run to bench/profiles/ (what bounds it).
  * --soak runs Bouncer alone for that long afterwards and reports RSS every 30 s.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,7 @@ const WARMUP = Number(opt('warmup', '200'));
 const SOAK_MINUTES = Number(opt('soak', '0'));
 const PROFILE = flag('profile');
 const ONLY = new Set(opt('only', 'bouncer,bare,sink').split(','));
+const MODES = opt('modes', 'new,reused,serial').split(',');
 
 // ---- the workload and the config that lets it through gmail-mx -------------------------------
 
@@ -138,6 +140,32 @@ function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/**
+ * CPU seconds per thread name (/proc/<pid>/task/<tid>/comm): the main thread is `node`
+ * (or `bouncer`), worker threads, libuv's pool and V8's GC helpers have their own names. The
+ * sum is cpuSeconds(pid) minus threads that ended in between.
+ */
+function threadCpuSeconds(pid) {
+  const byName = {};
+  let tasks = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return byName;
 }
 
 /** Peak and current resident set size, in MB. */
@@ -311,10 +339,18 @@ async function measure(kind, mode, run, tmp) {
     await sleep(300);
     const before = kind === 'bouncer' ? await scrape(server.http) : undefined;
     const cpu0 = cpuSeconds(pid);
+    const threads0 = threadCpuSeconds(pid);
     const r = await smtpSource(server.port, mode, messages);
     const cpu = cpuSeconds(pid) - cpu0;
+    const threads1 = threadCpuSeconds(pid);
+    const threadMs = Object.fromEntries(
+      Object.entries(threads1)
+        .map(([name, s]) => [name, ((s - (threads0[name] ?? 0)) * 1000) / messages])
+        .filter(([, ms]) => ms >= 0.005)
+        .sort((a, b) => b[1] - a[1]),
+    );
     const mem = rss(pid);
-    const result = { kind, mode, messages, seconds: r.seconds, rate: messages / r.seconds, msPerMsg: (r.seconds * 1000) / messages, cpuMsPerMsg: (cpu * 1000) / messages, rssPeak: mem.peak, ok: r.code === 0 };
+    const result = { kind, mode, messages, seconds: r.seconds, rate: messages / r.seconds, msPerMsg: (r.seconds * 1000) / messages, cpuMsPerMsg: (cpu * 1000) / messages, threadMs, rssPeak: mem.peak, ok: r.code === 0 };
     if (r.code !== 0) result.error = r.err.trim().split('\n').at(-1);
     if (kind === 'bouncer') {
       // the latency Bouncer measured itself; and every message must have been answered 250
@@ -436,19 +472,20 @@ async function main() {
   const results = [];
   try {
     for (let run = 1; run <= RUNS; run++) {
-      for (const mode of ['new', 'reused', 'serial']) {
+      for (const mode of MODES) {
         for (const kind of ['sink', 'bare', 'bouncer']) {
           if (!ONLY.has(kind)) continue;
           const r = await measure(kind, mode, run, tmp);
           results.push(r);
           process.stderr.write(
             `run ${run} ${kind.padEnd(7)} ${mode.padEnd(6)} ${fmt(r.rate).padStart(7)} msg/s  ${fmt(r.msPerMsg, 3)} ms/msg  cpu ${fmt(r.cpuMsPerMsg, 3)} ms/msg` +
+              ` (${Object.entries(r.threadMs).map(([n, ms]) => `${n} ${fmt(ms, 3)}`).join(', ')})` +
               `${r.p99 !== undefined ? `  p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)} ms  ws frames ${r.wsFrames}` : ''}  rss ${fmt(r.rssPeak)} MB${r.ok ? '' : `  FAILED: ${r.error}`}\n`,
           );
         }
       }
     }
-    const rss20k = ONLY.has('bouncer') ? await rssAfter20k(tmp) : undefined;
+    const rss20k = ONLY.has('bouncer') && !flag('no-rss') ? await rssAfter20k(tmp) : undefined;
     if (rss20k) process.stderr.write(`Bouncer after 20,000 messages: RSS ${fmt(rss20k.rssMb)} MB (peak ${fmt(rss20k.peakMb)} MB), ${rss20k.accepted} accepted\n`);
     const soakSamples = SOAK_MINUTES > 0 ? await soak(tmp, SOAK_MINUTES) : [];
 
