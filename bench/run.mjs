@@ -314,7 +314,8 @@ async function scrape(httpUrl) {
     le: m[1] === '+Inf' ? Infinity : Number(m[1]),
     count: Number(m[2]),
   }));
-  return { accepted: count('accepted'), rejected: count('rejected'), buckets };
+  const commits = Number(/^bouncer_store_commit_seconds_count (\S+)$/m.exec(text)?.[1] ?? NaN);
+  return { accepted: count('accepted'), rejected: count('rejected'), buckets, commits };
 }
 
 /** A quantile (ms) of the latencies observed between two scrapes, interpolated within its bucket. */
@@ -371,7 +372,7 @@ async function measure(kind, mode, run, tmp) {
       }
       m.accepted -= before.accepted;
       m.rejected -= before.rejected;
-      Object.assign(result, { p50: quantile(0.5, before, m), p99: quantile(0.99, before, m), accepted: m.accepted, rejected: m.rejected, wsFrames: server.frames() });
+      Object.assign(result, { p50: quantile(0.5, before, m), p99: quantile(0.99, before, m), accepted: m.accepted, rejected: m.rejected, wsFrames: server.frames(), commitsPerMsg: (m.commits - before.commits) / messages });
       if (m.accepted !== messages) {
         result.ok = false;
         result.error ??= `${m.accepted} of ${messages} messages accepted (${m.rejected} rejected): see the BENCH CONFIG section`;
@@ -489,7 +490,7 @@ async function main() {
           process.stderr.write(
             `run ${run} ${kind.padEnd(7)} ${mode.padEnd(6)} ${fmt(r.rate).padStart(7)} msg/s  ${fmt(r.msPerMsg, 3)} ms/msg  cpu ${fmt(r.cpuMsPerMsg, 3)} ms/msg` +
               ` (${Object.entries(r.threadMs).map(([n, ms]) => `${n} ${fmt(ms, 3)}`).join(', ')})` +
-              `${r.p99 !== undefined ? `  p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)} ms  ws frames ${r.wsFrames}` : ''}  rss ${fmt(r.rssPeak)} MB${r.ok ? '' : `  FAILED: ${r.error}`}\n`,
+              `${r.p99 !== undefined ? `  p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)} ms  ws frames ${r.wsFrames}  commits/msg ${fmt(r.commitsPerMsg, 2)}` : ''}  rss ${fmt(r.rssPeak)} MB${r.ok ? '' : `  FAILED: ${r.error}`}\n`,
           );
         }
       }

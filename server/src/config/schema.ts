@@ -70,7 +70,7 @@ export const configSchema = z
           .default({ sessions: 10_000, messages: 10_000 }),
         /** Group commit: writes wait this long for company (0: the end of the event-loop turn). */
         commitDelayMs: z.number().int().min(0).max(1000).default(0),
-        /** Group commit: how long a commit may wait for messages other sessions are still receiving. */
+        /** Group commit: how long a commit may wait for the messages of other sessions' transactions (MAIL FROM to end of DATA). */
         siblingWaitMs: z.number().int().min(0).max(1000).default(5),
         /** Worker threads parsing messages for display after the reply (0: the main thread). */
         parseWorkers: z.number().int().min(0).max(16).default(1),

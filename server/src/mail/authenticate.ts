@@ -87,10 +87,29 @@ function authResultsHeader(headers: string): string {
   return (ar ?? '').replace(/\r\n$/, '');
 }
 
+/**
+ * What mailauth accepts as a stream (it calls `pipe` and `on`): the whole message written to
+ * its parser at once. Given a Buffer, mailauth writes it in chunks one setImmediate apart
+ * (lib/tools.js writeToStream), so under load each message waited two full turns of the event
+ * loop (every other session's work) for its 250: a p50 of ~8 ms instead of ~2 ms at 450 msg/s
+ * here. A Readable would avoid that too, at ~0.2 ms of CPU per message for its machinery.
+ */
+export function wholeMessageSource(message: Buffer): { pipe<T extends NodeJS.WritableStream>(dest: T): T; on(event: string, listener: () => void): void } {
+  return {
+    pipe(dest) {
+      dest.end(message);
+      return dest;
+    },
+    // a Buffer in memory has no read errors to report
+    on() {},
+  };
+}
+
 export async function authenticateMessage(raw: Buffer, env: MessageEnvelope, settings: AuthenticatorSettings): Promise<MessageAuth> {
   const declares = (domain: string): boolean => (domain ? (settings.world.declares?.(domain) ?? true) : false);
-  // an unsigned message is given as its From and Return-Path fields only (auth-input.ts)
-  const res = await authenticate(authenticationInput(raw), {
+  // An unsigned message is given as its From and Return-Path fields only (auth-input.ts), in
+  // one write (see wholeMessageSource)
+  const res = await authenticate(wholeMessageSource(authenticationInput(raw)) as never, {
     ip: env.ip,
     helo: env.helo,
     sender: env.mailFrom || undefined,

@@ -173,6 +173,8 @@ export class BouncerConnection extends SMTPConnection {
         this.recorder.noteTag(tagOfAddress(path.address));
       }
     }
+    // RSET ends the transaction: its message is no longer coming
+    if (verb === 'RSET') this.settleExpected();
     const base = { command: { verb, argument, known, unimplemented, path } };
     if (await this.judge('command', base)) return 'rejected';
     if (!known) {
@@ -184,7 +186,28 @@ export class BouncerConnection extends SMTPConnection {
       verb === 'EHLO' || verb === 'HELO' ? 'helo' : verb === 'MAIL' ? 'mail' : verb === 'RCPT' ? 'rcpt' : verb === 'DATA' ? 'data' : verb === 'STARTTLS' ? 'starttls' : undefined;
     if (!phase) return 'continue';
     if (phase === 'helo') return this.judgeHelo(verb as 'EHLO' | 'HELO', argument, base);
-    return (await this.judge(phase, base)) ? 'rejected' : 'continue';
+    const rejected = await this.judge(phase, base);
+    if (!rejected && phase === 'mail') this.announceMessage();
+    return rejected ? 'rejected' : 'continue';
+  }
+
+  /**
+   * A transaction begins (MAIL accepted): its message is announced to the group commit, so
+   * that other sessions' commits wait a little for it (store/write-queue.ts). Announcing at
+   * MAIL rather than at DATA gives a commit under load more messages to share it with: end-of-
+   * DATA work used to take two event-loop turns (mailauth's chunked input), and those turns
+   * were what let commits fill up; without them commits per message in a 20-session run went
+   * from 0.2 to 0.7 (session 4). A lone client waits for nobody: its own message is the one
+   * announced. RSET, a new MAIL, the message's end or the connection's close withdraw it.
+   */
+  private announceMessage(): void {
+    this.settleExpected();
+    this.expected = this.runtime.recorderDeps.writer.expectMessage();
+  }
+
+  private settleExpected(): void {
+    this.expected?.settle();
+    this.expected = undefined;
   }
 
   /**
@@ -346,9 +369,8 @@ export class BouncerConnection extends SMTPConnection {
    * never buffered. The reply is written only after the store committed the message.
    */
   handleData(stream: SMTPServerDataStream, done: (err?: Error | null) => void): void {
-    // other sessions' commits wait a little for this message (store/write-queue.ts)
-    this.expected?.settle();
-    this.expected = this.runtime.recorderDeps.writer.expectMessage();
+    // announced at MAIL already, unless the client skipped straight here (smtp-server refuses that)
+    this.expected ??= this.runtime.recorderDeps.writer.expectMessage();
     const limit = this.profile.limits.maxMessageSize;
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -368,11 +390,11 @@ export class BouncerConnection extends SMTPConnection {
       this.timer.dataEnded();
       this.finishMessage(Buffer.concat(chunks, kept), size, size > limit).then(
         (ok) => {
-          this.expected?.settle();
+          this.settleExpected();
           done(ok ? null : new Error('rejected'));
         },
         (err: Error) => {
-          this.expected?.settle();
+          this.settleExpected();
           this.runtime.log.error({ err, session: this.sessionId }, 'message handling failed');
           this.pendingReply = this.builtin('internal-error');
           done(new Error('internal'));
@@ -553,7 +575,7 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   override _onClose(): void {
-    this.expected?.settle();
+    this.settleExpected();
     this.idle.stop();
     clearTimeout(this.heloFallbackTimer);
     super._onClose();

@@ -14,7 +14,8 @@
  * with its latest state.
  *
  * Waiting for siblings (like PostgreSQL's `commit_delay` with `commit_siblings`): a message
- * being received announces itself ({@link StoreWriter.expectMessage}). While announced messages
+ * on its way announces itself ({@link StoreWriter.expectMessage}; the SMTP adapter does so
+ * when a transaction starts, at MAIL FROM). While announced messages
  * have not joined the batch yet, the commit waits for them, at most `siblingWaitMs` after the
  * batch's first write; once every announced message has joined (or none is announced, as
  * with one client sending serially) it commits at the end of the turn. A commit costs a fixed
