@@ -54,7 +54,7 @@ const WARMUP = Number(opt('warmup', '2000'));
 const SOAK_MINUTES = Number(opt('soak', '0'));
 const PROFILE = flag('profile');
 const ONLY = new Set(opt('only', 'bouncer,bare,sink').split(','));
-const MODES = opt('modes', 'new,reused,serial').split(',');
+const MODES = opt('modes', 'new,reused,serial').split(',').filter(Boolean);
 /** Extra node flags for Bouncer's process (V8 GC settings to compare), space-separated. */
 const NODE_FLAGS = opt('node-flags', '').split(' ').filter(Boolean);
 

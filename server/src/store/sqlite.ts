@@ -341,17 +341,19 @@ export class SqliteStore implements Store {
 
   /** A message deleted before its parse finished stays deleted. */
   private updateDisplay(record: MessageRecord, attachments: Attachment[]): void {
-    const params = this.messageParams(record);
+    // only the columns the parse fills in (messageParams would serialise the headers and
+    // recipients again, for nothing)
+    const search = messageSearchFields(record);
     const changed = this.updateDisplayStmt.run({
       id: record.id,
-      subject: params.subject!,
-      fromLc: params.fromLc!,
-      toLc: params.toLc!,
-      subjectLc: params.subjectLc!,
-      textLc: params.textLc!,
-      text: params.text!,
-      html: params.html!,
-      summary: params.summary!,
+      subject: record.subject ?? null,
+      fromLc: search.from,
+      toLc: search.to,
+      subjectLc: search.subject,
+      textLc: search.text,
+      text: record.text ?? null,
+      html: record.html ?? null,
+      summary: JSON.stringify(messageSummary(record)),
     }).changes;
     if (changed === 0) return;
     for (const a of attachments) {
