@@ -48,7 +48,7 @@ const SIZE = 2048;
  * Messages sent to each fresh server before measuring (JIT, threads and caches warm), with a
  * new connection each and, before a reused-connection run, as many again reusing them. With
  * 200, V8's optimizing compiler was still at work during the measured run: its background
- * threads took up to 1 ms of CPU per message there, against ~0.25 ms once warm (session 4).
+ * threads took 0.8–1.3 ms of CPU per message there, against 0.35–0.55 ms once warm (session 4).
  */
 const WARMUP = Number(opt('warmup', '2000'));
 const SOAK_MINUTES = Number(opt('soak', '0'));
@@ -150,9 +150,9 @@ function cpuSeconds(pid) {
 }
 
 /**
- * CPU seconds per thread name (/proc/<pid>/task/<tid>/comm): the main thread is `node`
- * (or `bouncer`), worker threads, libuv's pool and V8's GC helpers have their own names. The
- * sum is cpuSeconds(pid) minus threads that ended in between.
+ * CPU seconds of the main thread and of all other threads together (/proc/<pid>/task): Node
+ * names its worker threads, libuv's pool and V8's helpers all `node`, so they are not told
+ * apart. The sum is cpuSeconds(pid) minus threads that ended in between.
  */
 function threadCpuSeconds(pid) {
   const byName = {};

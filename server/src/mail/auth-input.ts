@@ -23,6 +23,7 @@
  * Authentication-Results header. mail/auth-input.test.ts checks that on a table of messages.
  */
 import { createRequire } from 'node:module';
+import { headerEnd } from './headers.js';
 
 const require = createRequire(import.meta.url);
 /** mailauth's own header splitter, so that the fields kept are the fields mailauth would see. */
@@ -37,30 +38,14 @@ const KEPT_FIELDS = new Set(['from', 'return-path']);
 
 const CRLF = Buffer.from('\r\n');
 
-/**
- * Where mailauth's header block ends: just after the first LF that is followed by an empty
- * line (LF, or CR LF). mailauth turns every bare LF into CR LF first, so that is the same
- * place as its test on the normalised bytes. A first line that is empty is not an end for
- * mailauth (it needs an LF before it), so such a message is not reduced; nor is one whose
- * header block never ends. Returns -1 when the message is to be passed whole.
- */
-function headerBlockEnd(raw: Buffer): number {
-  const first = raw.indexOf(0x0a);
-  if (first < 1 || (first === 1 && raw[0] === 0x0d)) return -1;
-  let from = first;
-  for (;;) {
-    const lf = raw.indexOf(0x0a, from);
-    if (lf < 0) return -1;
-    if (raw[lf + 1] === 0x0a) return lf + 2;
-    if (raw[lf + 1] === 0x0d && raw[lf + 2] === 0x0a) return lf + 3;
-    from = lf + 1;
-  }
-}
-
 /** The input for mailauth's authenticate(): `raw` itself unless it can be reduced (see above). */
 export function authenticationInput(raw: Buffer): Buffer {
-  const end = headerBlockEnd(raw);
-  if (end < 0) return raw;
+  // the header block ends where mailauth's does too (it turns bare LFs into CR LF first, and
+  // ends the block at an LF followed by an empty line); headerEnd answers 0 for an empty first
+  // line, which mailauth does not take for an end, and the message's length when the block
+  // never ends: both are passed whole
+  const end = headerEnd(raw);
+  if (end === 0 || end >= raw.length) return raw;
   const fields = parseHeaders(raw.subarray(0, end)).parsed;
   const kept: Buffer[] = [];
   for (const field of fields) {

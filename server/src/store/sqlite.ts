@@ -168,6 +168,21 @@ function regexCondition(re: RegExp, column: string): [string, Params] {
   return [`bouncer_regexp(@reSource, @reFlags, ${column}) = 1`, { reSource: re.source, reFlags: re.flags }];
 }
 
+/** The message columns the display parse fills in (written at insert, rewritten by the update). */
+function displayParams(m: MessageRecord): Params {
+  const search = messageSearchFields(m);
+  return {
+    subject: m.subject ?? null,
+    fromLc: search.from,
+    toLc: search.to,
+    subjectLc: search.subject,
+    textLc: search.text,
+    text: m.text ?? null,
+    html: m.html ?? null,
+    summary: JSON.stringify(messageSummary(m)),
+  };
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
 
@@ -343,18 +358,7 @@ export class SqliteStore implements Store {
   private updateDisplay(record: MessageRecord, attachments: Attachment[]): void {
     // only the columns the parse fills in (messageParams would serialise the headers and
     // recipients again, for nothing)
-    const search = messageSearchFields(record);
-    const changed = this.updateDisplayStmt.run({
-      id: record.id,
-      subject: record.subject ?? null,
-      fromLc: search.from,
-      toLc: search.to,
-      subjectLc: search.subject,
-      textLc: search.text,
-      text: record.text ?? null,
-      html: record.html ?? null,
-      summary: JSON.stringify(messageSummary(record)),
-    }).changes;
+    const changed = this.updateDisplayStmt.run({ id: record.id, ...displayParams(record) }).changes;
     if (changed === 0) return;
     for (const a of attachments) {
       this.insertAttachmentStmt.run(record.id, a.index, a.filename, a.contentType, a.size, a.content);
@@ -545,7 +549,6 @@ export class SqliteStore implements Store {
   }
 
   private messageParams(m: MessageRecord): Params {
-    const search = messageSearchFields(m);
     return {
       id: m.id,
       sessionId: m.sessionId,
@@ -553,16 +556,9 @@ export class SqliteStore implements Store {
       status: m.status,
       mailFrom: m.mailFrom,
       rcptTo: JSON.stringify(m.rcptTo),
-      subject: m.subject ?? null,
-      fromLc: search.from,
-      toLc: search.to,
-      subjectLc: search.subject,
-      textLc: search.text,
-      text: m.text ?? null,
-      html: m.html ?? null,
       headers: JSON.stringify(m.headers),
-      summary: JSON.stringify(messageSummary(m)),
       tag: m.tag ?? null,
+      ...displayParams(m),
     };
   }
 
