@@ -102,4 +102,31 @@ rules:
     expect(text).toContain('ehlo.extensions.1: CHUNKING (BDAT) is not implemented');
     expect(text).toContain('rules.helo.5.reply.enhanced');
   });
+  it('refuses rate windows the history cannot count (limit over the per-key cap, longer than 24 hours)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'profiles-'));
+    writeFileSync(
+      path.join(dir, 'fast.yaml'),
+      `name: fast
+extends: gmail-mx
+description: a receiving rate over the cap
+rules:
+  rcpt:
+    - id: rcpt.receiving-rate
+      description: too many to count
+      params: { windows: [{ limit: 60, seconds: 60 }, { limit: 2000000, seconds: 172800 }] }
+      reply: { code: 450, enhanced: "4.2.1", text: [slow down] }
+`,
+    );
+    let error: unknown;
+    try {
+      loadProfiles([BUILTIN_PROFILE_DIR, dir], known);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ProfileError);
+    const problems = (error as ProfileError).problems;
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/fast\.yaml: rules\.rcpt\.\d+\.params\.windows\.1\.limit: an integer from 0 to 1000000$/);
+    expect(problems[1]).toMatch(/fast\.yaml: rules\.rcpt\.\d+\.params\.windows\.1\.seconds: more than 0 and at most 86400 \(24 hours\)$/);
+  });
 });

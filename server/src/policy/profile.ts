@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { rateWindowProblems } from './rates.js';
 import { PHASES, type Phase, type ReplyTemplate, type RuleSpec } from './types.js';
 
 const replySchema = z.object({
@@ -182,6 +183,7 @@ export function validateProfile(data: unknown, source: string, knownChecks: Read
       if (!knownChecks.has(check)) problems.push(`rules.${phase}.${i}.check: no built-in check "${check}"`);
       if (seen.has(rule.id)) problems.push(`rules.${phase}.${i}.id: duplicate rule id "${rule.id}"`);
       seen.add(rule.id);
+      for (const problem of rateWindowProblems(rule.params ?? {})) problems.push(`rules.${phase}.${i}.${problem}`);
       return { ...rule, check, params: rule.params ?? {} };
     });
   }

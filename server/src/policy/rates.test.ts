@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeWindow, exceeded, RateLimiter, rateWindows } from './rates.js';
+import { describeWindow, EventTimes, exceeded, largestWindowLimit, MAX_RATE_EVENTS, RateLimiter, rateWindowProblems, rateWindows } from './rates.js';
+import { BUILTIN_PROFILE_DIR } from '../util/paths.js';
+import { loadProfiles } from './profile.js';
+import { CHECKS } from './rules/index.js';
 
 /** A clock the test moves by hand: rate limits never sleep. */
 function fakeClock(start = Date.UTC(2026, 0, 1)) {
@@ -34,9 +37,9 @@ describe('RateLimiter', () => {
     expect(r.count('user', 'u', 10_000)).toBe(1);
   });
 
-  it('keeps at most maxKeysPerKind keys, dropping the least recently used', () => {
+  it('keeps at most maxKeys keys, dropping the least recently used', () => {
     const clock = fakeClock();
-    const r = new RateLimiter(clock.now, { maxKeysPerKind: 2 });
+    const r = new RateLimiter(clock.now, { maxKeys: 2 });
     r.record([{ kind: 'client-ip', key: 'a' }, { kind: 'client-ip', key: 'b' }]);
     r.record([{ kind: 'client-ip', key: 'a' }]);
     r.record([{ kind: 'client-ip', key: 'c' }]);
@@ -50,6 +53,84 @@ describe('RateLimiter', () => {
     r.record([{ kind: 'message-id', key: '<a@b>' }]);
     r.clear();
     expect(r.count('message-id', '<a@b>', 1000)).toBe(0);
+  });
+});
+
+describe('bounded history', () => {
+  it('keeps the newest maxEventsPerKey timestamps of a key: counts saturate at the cap', () => {
+    const clock = fakeClock();
+    const r = new RateLimiter(clock.now, { maxEventsPerKey: 5 });
+    for (let i = 0; i < 3; i++) r.record([{ kind: 'client-ip', key: '127.0.0.1' }]);
+    clock.advance(10_000);
+    for (let i = 0; i < 4; i++) r.record([{ kind: 'client-ip', key: '127.0.0.1' }]);
+    // 7 events: the newest 5 are kept, 4 of them in the last 5 s
+    expect(r.count('client-ip', '127.0.0.1', 60_000)).toBe(5);
+    expect(r.count('client-ip', '127.0.0.1', 5_000)).toBe(4);
+    expect(r.size()).toBe(5);
+  });
+
+  it('holds at most maxEvents timestamps in all, forgetting the least recently used keys', () => {
+    const clock = fakeClock();
+    const r = new RateLimiter(clock.now, { maxEvents: 10 });
+    for (const key of ['a', 'b', 'c']) for (let i = 0; i < 4; i++) r.record([{ kind: 'recipient', key }]);
+    // a (4) + b (4) + c (4) = 12 > 10: a, the least recently used, is forgotten
+    expect(r.size()).toBe(8);
+    expect(['a', 'b', 'c'].map((k) => r.count('recipient', k, 1e9))).toEqual([0, 4, 4]);
+    for (let i = 0; i < 20; i++) r.record([{ kind: 'client-ip', key: '127.0.0.1' }]);
+    // one key alone keeps at most maxEvents (its newest)
+    expect(r.size()).toBe(10);
+    expect(r.count('client-ip', '127.0.0.1', 1e9)).toBe(10);
+    expect(r.count('recipient', 'c', 1e9)).toBe(0);
+  });
+
+  it('the default bound: one busy key holds MAX_RATE_EVENTS', () => {
+    const r = new RateLimiter(() => 0);
+    for (let i = 0; i < MAX_RATE_EVENTS + 5_000; i++) r.record([{ kind: 'sender-domain', key: 'example.com' }]);
+    expect(r.size()).toBe(MAX_RATE_EVENTS);
+    expect(r.count('sender-domain', 'example.com', 1000)).toBe(MAX_RATE_EVENTS);
+  });
+
+  it('largestWindowLimit of the built-in profiles is the daily receiving rate', () => {
+    const profiles = loadProfiles([BUILTIN_PROFILE_DIR], new Set(CHECKS.keys()));
+    expect(largestWindowLimit(profiles.values())).toBe(86_400);
+  });
+
+  // Against a plain array of everything pushed: pushes at the cap, expiry, compaction, counts.
+  it.each([3, 8, 1000])('EventTimes with cap %i counts like an array of the newest timestamps', (cap) => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const ring = new EventTimes(cap);
+    let all: number[] = [];
+    let t = 0;
+    for (let step = 0; step < 5_000; step++) {
+      t += Math.floor(random() * 20);
+      const op = random();
+      if (op < 0.6) {
+        ring.push(t);
+        all.push(t);
+      } else if (op < 0.7) {
+        const cutoff = t - Math.floor(random() * 200);
+        ring.dropUntil(cutoff);
+        all = all.filter((x) => x > cutoff);
+      } else {
+        const since = t - Math.floor(random() * 400);
+        const kept = all.slice(-cap);
+        expect(ring.countAfter(since)).toBe(kept.filter((x) => x > since).length);
+        expect(ring.length).toBe(kept.length);
+      }
+    }
+  });
+
+  it.each([
+    [{ windows: [{ limit: 60, seconds: 60 }] }, []],
+    [{ windows: [{ limit: MAX_RATE_EVENTS, seconds: 86_400 }] }, []],
+    [{ windows: [{ limit: MAX_RATE_EVENTS + 1, seconds: 60 }] }, ['params.windows.0.limit: an integer from 0 to 1000000']],
+    [{ windows: [{ limit: 5, seconds: 86_401 }] }, ['params.windows.0.seconds: more than 0 and at most 86400 (24 hours)']],
+    [{ windows: [{ limit: 1.5, seconds: 0 }] }, ['params.windows.0.limit: an integer from 0 to 1000000', 'params.windows.0.seconds: more than 0 and at most 86400 (24 hours)']],
+    [{ windows: ['x'] }, ['params.windows.0: a window is {limit, seconds}']],
+    [{ max: 10 }, []],
+  ])('rateWindowProblems(%j) → %j', (params, problems) => {
+    expect(rateWindowProblems(params)).toEqual(problems);
   });
 });
 

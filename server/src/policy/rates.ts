@@ -66,25 +66,48 @@ export function describeWindow(seconds: number): string {
   return seconds === 1 ? '1 second' : `${seconds} seconds`;
 }
 
+/**
+ * The most timestamps the limiter holds, all kinds and keys together (8 MB of numbers); beyond
+ * it the least recently used keys are forgotten. It is also the largest limit a profile may
+ * give a window (`rateWindowProblems`). Without a bound a sandbox taking mail from one address
+ * for a day kept one timestamp per message (43 million at 500 msg/s).
+ */
+export const MAX_RATE_EVENTS = 1_000_000;
+/** The longest window a profile may use, and how long events are kept: 24 hours. */
+export const MAX_WINDOW_SECONDS = 86_400;
+
 export interface RateLimiterOptions {
   /** Events older than this are forgotten; the longest window a profile may use (default 24 h). */
   retentionMs?: number;
-  /** Keys kept per kind; the least recently used beyond it are forgotten (memory bound). */
-  maxKeysPerKind?: number;
+  /** Keys kept, all kinds together; the least recently used beyond it are forgotten (default 500,000). */
+  maxKeys?: number;
+  /** Timestamps kept, all keys together (default {@link MAX_RATE_EVENTS}). */
+  maxEvents?: number;
+  /**
+   * Timestamps kept per key, the newest. Counts saturate here, which changes no decision while
+   * it is at least every window's limit (a rule asks `count >= limit`): `startBouncer` passes
+   * the largest limit of the loaded profiles ({@link largestWindowLimit}). Default: `maxEvents`.
+   */
+  maxEventsPerKey?: number;
 }
 
 export class RateLimiter implements RateQueries {
-  private readonly events = new Map<RateKind, Map<string, number[]>>();
+  /** `kind NUL key` → timestamps; Map order is least recently used first. */
+  private readonly keys = new Map<string, EventTimes>();
   private readonly retentionMs: number;
   private readonly maxKeys: number;
+  private readonly maxEvents: number;
+  private readonly maxPerKey: number;
+  private total = 0;
 
   constructor(
     private readonly now: () => number,
     opts: RateLimiterOptions = {},
   ) {
-    this.retentionMs = opts.retentionMs ?? 86_400_000;
-    this.maxKeys = opts.maxKeysPerKind ?? 100_000;
-    for (const kind of RATE_KINDS) this.events.set(kind, new Map());
+    this.retentionMs = opts.retentionMs ?? MAX_WINDOW_SECONDS * 1000;
+    this.maxKeys = opts.maxKeys ?? 500_000;
+    this.maxEvents = opts.maxEvents ?? MAX_RATE_EVENTS;
+    this.maxPerKey = Math.min(opts.maxEventsPerKey ?? this.maxEvents, this.maxEvents);
   }
 
   record(events: RateEvent[]): void {
@@ -92,42 +115,126 @@ export class RateLimiter implements RateQueries {
     for (const { kind, key } of events) {
       const k = normalise(key);
       if (!k) continue;
-      const map = this.events.get(kind)!;
-      const list = map.get(k) ?? [];
-      map.delete(k); // re-insert: Map order is least recently used first
-      list.push(at);
-      this.expire(list, at);
-      map.set(k, list);
-      if (map.size > this.maxKeys) map.delete(map.keys().next().value!);
+      const id = `${kind}\0${k}`;
+      const times = this.keys.get(id) ?? new EventTimes(this.maxPerKey);
+      this.keys.delete(id); // re-insert as the most recently used
+      this.total -= times.dropUntil(at - this.retentionMs);
+      if (times.push(at)) this.total++;
+      this.keys.set(id, times);
+      // the key just recorded is last in the order, and alone it fits (maxPerKey <= maxEvents)
+      while (this.keys.size > this.maxKeys || this.total > this.maxEvents) this.forgetOldestKey();
     }
   }
 
   count(kind: RateKind, key: string, windowMs: number): number {
-    const list = this.events.get(kind)?.get(normalise(key));
-    if (!list) return 0;
-    const since = this.now() - windowMs;
-    // timestamps are in order: count from the first one inside the window
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]! > since) hi = mid;
-      else lo = mid + 1;
-    }
-    return list.length - lo;
+    const times = this.keys.get(`${kind}\0${normalise(key)}`);
+    return times ? times.countAfter(this.now() - windowMs) : 0;
+  }
+
+  /** Timestamps held, all kinds and keys. */
+  size(): number {
+    return this.total;
   }
 
   /** Forgets everything (tests, and `DELETE`-style resets). */
   clear(): void {
-    for (const map of this.events.values()) map.clear();
+    this.keys.clear();
+    this.total = 0;
   }
 
-  private expire(list: number[], at: number): void {
-    const cutoff = at - this.retentionMs;
-    let drop = 0;
-    while (drop < list.length && list[drop]! <= cutoff) drop++;
-    if (drop) list.splice(0, drop);
+  private forgetOldestKey(): void {
+    const [id, times] = this.keys.entries().next().value!;
+    this.keys.delete(id);
+    this.total -= times.length;
   }
+}
+
+/**
+ * One key's timestamps, oldest first, at most `max` (the newest): a plain array read from
+ * `head`, so that dropping the oldest is O(1) and the dropped prefix is cut off once it is
+ * half the array (amortised O(1)). Counting is a binary search.
+ */
+export class EventTimes {
+  private times: number[] = [];
+  private head = 0;
+  private readonly max: number;
+
+  constructor(max: number) {
+    this.max = Math.max(1, Math.floor(max));
+  }
+
+  get length(): number {
+    return this.times.length - this.head;
+  }
+
+  /** Adds a timestamp (not older than the last); false when the oldest made room for it. */
+  push(at: number): boolean {
+    const full = this.length >= this.max;
+    if (full) this.head++;
+    this.times.push(at);
+    this.compact();
+    return !full;
+  }
+
+  /** Forgets timestamps at or before `cutoff`; how many. */
+  dropUntil(cutoff: number): number {
+    const from = this.head;
+    while (this.head < this.times.length && this.times[this.head]! <= cutoff) this.head++;
+    const dropped = this.head - from;
+    if (dropped) this.compact();
+    return dropped;
+  }
+
+  /** Timestamps strictly after `since`. */
+  countAfter(since: number): number {
+    let lo = this.head;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.times[mid]! > since) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.times.length - lo;
+  }
+
+  private compact(): void {
+    if (this.head === 0) return;
+    if (this.head === this.times.length) {
+      this.times = [];
+      this.head = 0;
+    } else if (this.head >= 32 && this.head * 2 >= this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/** The largest window limit of any rule in these profiles (the per-key history it needs). */
+export function largestWindowLimit(profiles: Iterable<{ rules: Record<string, { params: Record<string, unknown> }[]> }>): number {
+  let largest = 3600; // the largest of the rules' own defaults, for a rule without windows
+  for (const profile of profiles)
+    for (const rules of Object.values(profile.rules))
+      for (const rule of rules) for (const w of rateWindows(rule.params, [])) largest = Math.max(largest, w.limit);
+  return largest;
+}
+
+/**
+ * What is wrong with a rule's rate windows, for the profile loader: a limit the history cannot
+ * count to, or a window longer than it remembers, would silently never fire.
+ */
+export function rateWindowProblems(params: Record<string, unknown>): string[] {
+  if (!Array.isArray(params.windows)) return [];
+  return params.windows.flatMap((w: unknown, i) => {
+    const where = `params.windows.${i}`;
+    if (!w || typeof w !== 'object') return [`${where}: a window is {limit, seconds}`];
+    const { limit, seconds } = w as Record<string, unknown>;
+    const problems: string[] = [];
+    if (!Number.isInteger(limit) || (limit as number) < 0 || (limit as number) > MAX_RATE_EVENTS)
+      problems.push(`${where}.limit: an integer from 0 to ${MAX_RATE_EVENTS}`);
+    if (typeof seconds !== 'number' || !(seconds > 0) || seconds > MAX_WINDOW_SECONDS)
+      problems.push(`${where}.seconds: more than 0 and at most ${MAX_WINDOW_SECONDS} (24 hours)`);
+    return problems;
+  });
 }
 
 function normalise(key: string): string {
