@@ -83,6 +83,32 @@ describe('bounded history', () => {
     expect(r.count('recipient', 'c', 1e9)).toBe(0);
   });
 
+  // A key seen once is held as a bare timestamp; its second event turns it into a list.
+  it('a key seen once, then again: counts and size follow both events', () => {
+    const clock = fakeClock();
+    const r = new RateLimiter(clock.now, { retentionMs: 60_000 });
+    r.record([{ kind: 'message-id', key: '<m@x>' }]);
+    expect([r.count('message-id', '<m@x>', 1000), r.size()]).toEqual([1, 1]);
+    clock.advance(500);
+    r.record([{ kind: 'message-id', key: '<m@x>' }]);
+    expect([r.count('message-id', '<m@x>', 1000), r.count('message-id', '<m@x>', 400), r.size()]).toEqual([2, 1, 2]);
+    // a single timestamp past the retention is replaced, not added to
+    r.record([{ kind: 'message-id', key: '<n@x>' }]);
+    clock.advance(70_000);
+    r.record([{ kind: 'message-id', key: '<n@x>' }]);
+    expect([r.count('message-id', '<n@x>', 1e9), r.size()]).toEqual([1, 3]);
+  });
+
+  it('maxEventsPerKey 1 keeps only the newest event of each key', () => {
+    const clock = fakeClock();
+    const r = new RateLimiter(clock.now, { maxEventsPerKey: 1 });
+    for (let i = 0; i < 3; i++) {
+      r.record([{ kind: 'user', key: 'u' }]);
+      clock.advance(1000);
+    }
+    expect([r.count('user', 'u', 1e9), r.count('user', 'u', 1001), r.size()]).toEqual([1, 1, 1]);
+  });
+
   it('the default bound: one busy key holds MAX_RATE_EVENTS', () => {
     const r = new RateLimiter(() => 0);
     for (let i = 0; i < MAX_RATE_EVENTS + 5_000; i++) r.record([{ kind: 'sender-domain', key: 'example.com' }]);
