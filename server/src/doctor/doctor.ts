@@ -8,7 +8,6 @@
  */
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { spf as mailauthSpf } from 'mailauth';
 import { mailauthResolver } from '../dns/mailauth-resolver.js';
 import { forwardConfirm, type DnsWorld } from '../dns/world.js';
 import { domainOf } from '../mail/authenticate.js';
@@ -20,6 +19,8 @@ import type { Phase, RuleHit, SessionContext } from '../policy/types.js';
 import { exampleSpf, ipMechanism } from '../policy/rules/auth-explain.js';
 
 const require = createRequire(import.meta.url);
+/** mailauth's SPF check alone: its package entry point would load BIMI's dependencies too (see mail/mailauth-steps.ts). */
+const { spf: mailauthSpf } = require('mailauth/lib/spf') as typeof import('mailauth/lib/spf/index.js');
 /** mailauth's own DKIM key reader and DMARC record lookup, so the doctor reads records exactly as verification does. */
 const { getPublicKey } = require('mailauth/lib/tools.js') as {
   getPublicKey(type: 'DKIM', name: string, minBitLength: number, resolver: unknown): Promise<{ rr: string; modulusLength?: number }>;

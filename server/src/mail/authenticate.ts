@@ -1,7 +1,8 @@
 /**
- * Authenticates one received message with mailauth 4.13.3 (`authenticate()`: SPF, DKIM,
- * DMARC, ARC), resolving every DNS question in the DNS world. Called once per message by
- * the SMTP adapter at the end of DATA; the rules read the result from the context.
+ * Authenticates one received message with mailauth 4.13.3 (the steps of its `authenticate()`
+ * without BIMI, mailauth-steps.ts: SPF, DKIM, DMARC, ARC), resolving every DNS question in the
+ * DNS world. Called once per message by the SMTP adapter at the end of DATA; the rules read
+ * the result from the context.
  *
  * - SPF (RFC 7208) for the MAIL FROM domain, or the HELO name when MAIL FROM is `<>`
  *   (§2.4), against the judged client address (the XCLIENT address when one was claimed).
@@ -15,7 +16,7 @@
  * only the fields it reads (auth-input.ts: same result, a fraction of the work).
  */
 import { createRequire } from 'node:module';
-import { authenticate } from 'mailauth';
+import { mailauthSteps } from './mailauth-steps.js';
 import { authenticationInput } from './auth-input.js';
 import { mailauthResolver } from '../dns/mailauth-resolver.js';
 import type { DnsWorld } from '../dns/world.js';
@@ -109,14 +110,13 @@ export async function authenticateMessage(raw: Buffer, env: MessageEnvelope, set
   const declares = (domain: string): boolean => (domain ? (settings.world.declares?.(domain) ?? true) : false);
   // An unsigned message is given as its From and Return-Path fields only (auth-input.ts), in
   // one write (see wholeMessageSource)
-  const res = await authenticate(wholeMessageSource(authenticationInput(raw)) as never, {
+  const res = await mailauthSteps(wholeMessageSource(authenticationInput(raw)), {
     ip: env.ip,
     helo: env.helo,
     sender: env.mailFrom || undefined,
     mta: env.mta,
-    resolver: mailauthResolver(settings.world) as never,
+    resolver: mailauthResolver(settings.world),
     minBitLength: MIN_VERIFIED_KEY_BITS,
-    disableBimi: true,
   });
 
   const headerFrom = (res.dkim?.headerFrom ?? []).map((a) => String(a));
