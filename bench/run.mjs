@@ -12,10 +12,7 @@
  * for latency. Each measurement starts a fresh server. Prints the table and writes
  * docs/benchmarks.md.
  *
- *   node bench/run.mjs [--runs 3] [--messages 5000] [--serial 1000] [--sessions 20]
- *                      [--soak <minutes>] [--profile] [--no-write] [--only bouncer,bare,sink]
- *                      [--modes new,reused,serial] [--no-rss] [--node-flags '<flags for Bouncer>']
- *                      [--parse-workers <n>] [--commit-delay <ms>]   (Bouncer settings to compare)
+ *   node bench/run.mjs [options]    (`--help` lists them; an unknown option is an error)
  *
  * --profile writes a --cpu-prof of each Bouncer run to bench/profiles/ (what bounds it).
  * --soak runs Bouncer alone for that long afterwards and reports RSS every 30 s.
@@ -25,6 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
@@ -33,12 +31,76 @@ const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/bin'];
 
 // ---- options ---------------------------------------------------------------------------------
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[i + 1] : fallback;
-};
-const flag = (name) => argv.includes(`--${name}`);
+const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench -- [options])
+
+  --runs <n>             measurements per server and mode; the table shows medians (3)
+  --messages <n>         messages per loaded run (5000)
+  --serial <n>           messages of the serial run (1000)
+  --sessions <n>         smtp-source sessions of a loaded run (20)
+  --warmup <n>           messages sent to each fresh server before measuring (2000)
+  --only <list>          servers: bouncer,bare,sink (all)
+  --modes <list>         new,reused,serial (all); '' for none, e.g. with --soak
+  --soak <minutes>       afterwards, Bouncer alone for that long, RSS every 30 s (0: none)
+  --profile              a --cpu-prof of each Bouncer run in bench/profiles/
+  --no-rss               skip Bouncer's RSS after 20,000 stored messages
+  --no-write             print only; do not rewrite docs/benchmarks.md
+  --node-flags=<flags>   extra node flags for Bouncer, space-separated (write it with '=')
+  --parse-workers <n>    Bouncer's store.parseWorkers, to compare
+  --commit-delay <ms>    Bouncer's store.commitDelayMs, to compare
+  -h, --help             this text
+`;
+let parsed;
+try {
+  parsed = parseArgs({
+    strict: true,
+    allowPositionals: false,
+    options: {
+      runs: { type: 'string' },
+      messages: { type: 'string' },
+      serial: { type: 'string' },
+      sessions: { type: 'string' },
+      warmup: { type: 'string' },
+      only: { type: 'string' },
+      modes: { type: 'string' },
+      soak: { type: 'string' },
+      profile: { type: 'boolean' },
+      'no-rss': { type: 'boolean' },
+      'no-write': { type: 'boolean' },
+      'node-flags': { type: 'string' },
+      'parse-workers': { type: 'string' },
+      'commit-delay': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+} catch (err) {
+  console.error(`bench: ${err.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (parsed.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const opt = (name, fallback) => parsed[name] ?? fallback;
+const flag = (name) => parsed[name] === true;
+// counts of at least 1; the rest may be 0
+for (const [names, min] of [[['runs', 'messages', 'serial', 'sessions'], 1], [['warmup', 'soak', 'parse-workers', 'commit-delay'], 0]]) {
+  for (const name of names) {
+    const v = parsed[name];
+    if (v !== undefined && !(v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= min)) {
+      console.error(`bench: --${name} wants a number of ${min} or more, not "${v}"`);
+      process.exit(2);
+    }
+  }
+}
+const SERVERS = ['bouncer', 'bare', 'sink'];
+const MODE_NAMES = ['new', 'reused', 'serial'];
+for (const [name, allowed] of [['only', SERVERS], ['modes', MODE_NAMES]]) {
+  const bad = (parsed[name] ?? '').split(',').filter((x) => x && !allowed.includes(x));
+  if (bad.length) {
+    console.error(`bench: --${name} takes ${allowed.join(', ')}; not ${bad.join(', ')}`);
+    process.exit(2);
+  }
+}
 const RUNS = Number(opt('runs', '3'));
 const MESSAGES = Number(opt('messages', '5000'));
 const SERIAL = Number(opt('serial', '1000'));
