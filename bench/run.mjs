@@ -246,6 +246,20 @@ function rss(pid) {
   return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 };
 }
 
+/**
+ * Where a process's RSS is, in MB: the main thread's V8 heap (committed, of it live), the rest
+ * of the anonymous memory (other threads' heaps, SQLite, malloc, Buffers), and file-backed
+ * pages (the node binary, native modules). From /metrics and /proc/<pid>/smaps_rollup.
+ */
+async function memoryParts(server) {
+  const text = await (await fetch(`${server.http}/metrics`)).text();
+  const metric = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  const rollup = readFileSync(`/proc/${server.child.pid}/smaps_rollup`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN) / 1024;
+  const heap = metric('nodejs_heap_size_total_bytes');
+  return { heap, heapUsed: metric('nodejs_heap_size_used_bytes'), otherAnon: kb('Anonymous') - heap, file: kb('Rss') - kb('Anonymous') };
+}
+
 /** Starts a process and resolves once `ready(output)` returns something. */
 function startProcess(cmd, args, ready, opts = {}) {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
@@ -455,7 +469,7 @@ async function rssAfter20k(tmp) {
     for (let i = 0; i < 4; i++) await smtpSource(server.port, 'reused', 5000);
     await sleep(1000);
     const m = await scrape(server.http);
-    return { rssMb: rss(server.child.pid).now, peakMb: rss(server.child.pid).peak, accepted: m.accepted };
+    return { rssMb: rss(server.child.pid).now, peakMb: rss(server.child.pid).peak, accepted: m.accepted, parts: await memoryParts(server) };
   } finally {
     await server.stop();
   }
@@ -530,6 +544,15 @@ function table(results, rss20k) {
   return [...rows, ...ratios, ...targets].filter((l) => l !== '').join('\n');
 }
 
+/** Bouncer's RSS after 20,000 messages and where it is (memoryParts). */
+function memoryLine({ rssMb, peakMb, accepted, parts: p }) {
+  return (
+    `Bouncer after 20,000 messages: RSS ${fmt(rssMb)} MB (peak ${fmt(peakMb)} MB), ${fmt(accepted)} accepted; ` +
+    `main thread's V8 heap ${fmt(p.heap)} MB committed (${fmt(p.heapUsed)} in use, garbage not yet collected included), ` +
+    `other anonymous memory ${fmt(p.otherAnon)} MB, file-backed pages ${fmt(p.file)} MB.`
+  );
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 async function main() {
@@ -560,7 +583,7 @@ async function main() {
       }
     }
     const rss20k = ONLY.has('bouncer') && !flag('no-rss') ? await rssAfter20k(tmp) : undefined;
-    if (rss20k) process.stderr.write(`Bouncer after 20,000 messages: RSS ${fmt(rss20k.rssMb)} MB (peak ${fmt(rss20k.peakMb)} MB), ${rss20k.accepted} accepted\n`);
+    if (rss20k) process.stderr.write(`${memoryLine(rss20k)}\n`);
     const soakSamples = SOAK_MINUTES > 0 ? await soak(tmp, SOAK_MINUTES) : [];
 
     const failed = results.filter((r) => !r.ok);
@@ -574,6 +597,7 @@ async function main() {
       '',
       table(results, rss20k),
       '',
+      rss20k ? `${memoryLine(rss20k)}\n` : '',
       failed.length ? `**${failed.length} run(s) failed:** ${failed.map((r) => `${r.kind} ${r.mode}: ${r.error}`).join('; ')}` : 'Every message of every run was answered 250 (Bouncer: counted at /metrics).',
       soakSamples.length ? `\nSoak (${SOAK_MINUTES} min, reused connections): ${soakSamples.map((s) => `${s.minute.toFixed(1)} min ${fmt(s.rssMb)} MB`).join(', ')}.` : '',
       '',
