@@ -486,9 +486,13 @@ async function soak(tmp, minutes) {
       await smtpSource(server.port, 'reused', 2000);
       sent += 2000;
       if (Date.now() >= nextSample) {
-        samples.push({ minute: (minutes * 60_000 - (until - Date.now())) / 60_000, sent, rssMb: rss(server.child.pid).now });
+        const parts = await memoryParts(server);
+        samples.push({ minute: (minutes * 60_000 - (until - Date.now())) / 60_000, sent, rssMb: rss(server.child.pid).now, parts });
         nextSample += 30_000;
-        process.stderr.write(`soak: ${samples.at(-1).minute.toFixed(1)} min, ${sent} messages, RSS ${samples.at(-1).rssMb.toFixed(0)} MB\n`);
+        process.stderr.write(
+          `soak: ${samples.at(-1).minute.toFixed(1)} min, ${sent} messages, RSS ${samples.at(-1).rssMb.toFixed(0)} MB ` +
+            `(main V8 heap ${fmt(parts.heap)} MB, ${fmt(parts.heapUsed)} in use; other anonymous ${fmt(parts.otherAnon)} MB; file-backed ${fmt(parts.file)} MB)\n`,
+        );
       }
     }
   } finally {
