@@ -47,6 +47,7 @@ const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --node-flags=<flags>   extra node flags for Bouncer, space-separated (write it with '=')
   --parse-workers <n>    Bouncer's store.parseWorkers, to compare
   --commit-delay <ms>    Bouncer's store.commitDelayMs, to compare
+  --sibling-wait <ms>    Bouncer's store.siblingWaitMs, to compare
   -h, --help             this text
 `;
 let parsed;
@@ -69,6 +70,7 @@ try {
       'node-flags': { type: 'string' },
       'parse-workers': { type: 'string' },
       'commit-delay': { type: 'string' },
+      'sibling-wait': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -83,7 +85,7 @@ if (parsed.help) {
 const opt = (name, fallback) => parsed[name] ?? fallback;
 const flag = (name) => parsed[name] === true;
 // counts of at least 1; the rest may be 0
-for (const [names, min] of [[['runs', 'messages', 'serial', 'sessions'], 1], [['warmup', 'soak', 'parse-workers', 'commit-delay'], 0]]) {
+for (const [names, min] of [[['runs', 'messages', 'serial', 'sessions'], 1], [['warmup', 'soak', 'parse-workers', 'commit-delay', 'sibling-wait'], 0]]) {
   for (const name of names) {
     const v = parsed[name];
     if (v !== undefined && !(v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= min)) {
@@ -182,6 +184,7 @@ const BENCH_CONFIG = {
     retention: { sessions: 100_000, messages: 100_000 },
     ...(opt('parse-workers') !== undefined ? { parseWorkers: Number(opt('parse-workers')) } : {}),
     ...(opt('commit-delay') !== undefined ? { commitDelayMs: Number(opt('commit-delay')) } : {}),
+    ...(opt('sibling-wait') !== undefined ? { siblingWaitMs: Number(opt('sibling-wait')) } : {}),
   },
   smtp: { maxConnections: 1000 },
 };

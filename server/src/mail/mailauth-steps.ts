@@ -47,7 +47,8 @@ export type MailauthResult = Pick<AuthenticateResult, 'dkim' | 'spf' | 'dmarc' |
 export async function mailauthSteps(input: unknown, opts: MailauthOptions): Promise<MailauthResult> {
   const dkimResult = await dkimVerify(input, { resolver: opts.resolver, sender: opts.sender, minBitLength: opts.minBitLength });
 
-  // RFC 7208 §2.3: without a HELO name the address stands in, written as an address literal
+  // as authenticate() does: without a HELO name the client address stands in, written as an
+  // address literal (RFC 5321 §4.1.3)
   let helo = opts.helo || opts.ip;
   if (helo && isIP(helo)) helo = `[${helo}]`;
   const spfResult = await spf({ ip: opts.ip, helo, sender: opts.sender, mta: opts.mta, resolver: opts.resolver, minBitLength: opts.minBitLength });
