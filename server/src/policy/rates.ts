@@ -9,6 +9,7 @@
  */
 
 import { domainOf } from '../mail/authenticate.js';
+import { EventTimes } from './event-times.js';
 import type { MessageFacts, SessionContext } from './types.js';
 
 /**
@@ -79,7 +80,7 @@ export const MAX_WINDOW_SECONDS = 86_400;
 export interface RateLimiterOptions {
   /** Events older than this are forgotten; the longest window a profile may use (default 24 h). */
   retentionMs?: number;
-  /** Keys kept, all kinds together; the least recently used beyond it are forgotten (default 100,000). */
+  /** Keys kept, all kinds together; beyond it those not recorded for longest are forgotten ({@link RateLimiter.place}; default 100,000). */
   maxKeys?: number;
   /** Timestamps kept, all keys together (default {@link MAX_RATE_EVENTS}). */
   maxEvents?: number;
@@ -93,9 +94,10 @@ export interface RateLimiterOptions {
 
 export class RateLimiter implements RateQueries {
   /**
-   * `kind NUL key` → its timestamps; Map order is least recently used first. A key seen once
-   * (most Message-IDs) holds its one timestamp as a number: an {@link EventTimes} and its array
-   * cost ~220 bytes more per key (measured with 200,000 keys held: 449 → 232 bytes per Message-ID key).
+   * `kind NUL key` → its timestamps; Map order is roughly least recently used first
+   * ({@link place}). A key seen once (most Message-IDs) holds its one timestamp as a number: an
+   * object with its timestamps costs ~220 bytes more per key (measured with 200,000 keys held:
+   * 449 → 232 bytes per Message-ID key).
    */
   private readonly keys = new Map<string, number | EventTimes>();
   private readonly retentionMs: number;
@@ -103,6 +105,10 @@ export class RateLimiter implements RateQueries {
   private readonly maxEvents: number;
   private readonly maxPerKey: number;
   private total = 0;
+  /** Placements in the order so far ({@link place}). */
+  private placed = 0;
+  /** Where {@link forgetOldestKey} is in the order. */
+  private oldest: MapIterator<[string, number | EventTimes]> | undefined;
 
   constructor(
     private readonly now: () => number,
@@ -122,18 +128,27 @@ export class RateLimiter implements RateQueries {
       if (!k) continue;
       const id = `${kind}\0${k}`;
       const held = this.keys.get(id);
-      this.keys.delete(id); // re-insert as the most recently used
-      if (held === undefined || (typeof held === 'number' && (held <= cutoff || this.maxPerKey === 1))) {
-        if (held !== undefined) this.total--;
-        this.keys.set(id, at);
+      if (held === undefined) {
+        this.place(id, at);
+        this.total++;
+      } else if (typeof held === 'number') {
+        this.keys.delete(id);
+        if (held <= cutoff || this.maxPerKey === 1) this.place(id, at);
+        else {
+          const times = EventTimes.of(this.maxPerKey, held);
+          times.push(at);
+          this.place(id, times);
+          this.total++;
+        }
       } else {
-        const times = typeof held === 'number' ? EventTimes.of(this.maxPerKey, held) : held;
-        this.total -= times.dropUntil(cutoff);
-        if (!times.push(at)) this.total--;
-        this.keys.set(id, times);
+        this.total -= held.dropUntil(cutoff);
+        if (held.push(at)) this.total++;
+        if (this.placed - held.placed > this.maxKeys / 2) {
+          this.keys.delete(id);
+          this.place(id, held);
+        }
       }
-      this.total++;
-      // the key just recorded is last in the order, and alone it fits (maxPerKey <= maxEvents)
+      // the key just recorded is in the newer half of the order, and alone it fits (maxPerKey <= maxEvents)
       while (this.keys.size > this.maxKeys || this.total > this.maxEvents) this.forgetOldestKey();
     }
   }
@@ -154,79 +169,39 @@ export class RateLimiter implements RateQueries {
   /** Forgets everything (tests, and `DELETE`-style resets). */
   clear(): void {
     this.keys.clear();
+    this.oldest = undefined;
     this.total = 0;
   }
 
+  /**
+   * Puts a key last in the order. A key already held moves only once it is in the older half
+   * (more than maxKeys / 2 placements behind), so a key forgotten first was not recorded for
+   * at least maxKeys / 2 placements. Moving a busy key on every event, as this did, left a
+   * deleted entry behind in the Map's hash chain each time until the next rehash: lookups of
+   * that key walked tens of thousands of them (record() grew from 2 to 90 µs per message over
+   * 100,000 messages of one sender; docs/benchmarks.md, session 6).
+   */
+  private place(id: string, value: number | EventTimes): void {
+    this.keys.set(id, value);
+    this.placed++;
+    if (typeof value !== 'number') value.placed = this.placed;
+  }
+
+  /**
+   * Forgets the first key of the order. One iterator walks the order across calls: a new
+   * iterator per call starts at the Map's first slot and steps over every entry deleted since
+   * the last rehash, which once a sandbox held `maxKeys` keys (each new Message-ID forgetting
+   * one) cost tens of microseconds per message and grew with the keys held.
+   */
   private forgetOldestKey(): void {
-    const [id, held] = this.keys.entries().next().value!;
+    let next = this.oldest?.next();
+    if (!next || next.done) {
+      this.oldest = this.keys.entries();
+      next = this.oldest.next();
+    }
+    const [id, held] = next.value!;
     this.keys.delete(id);
     this.total -= typeof held === 'number' ? 1 : held.length;
-  }
-}
-
-/**
- * One key's timestamps, oldest first, at most `max` (the newest): a plain array read from
- * `head`, so that dropping the oldest is O(1) and the dropped prefix is cut off once it is
- * half the array (amortised O(1)). Counting is a binary search.
- */
-export class EventTimes {
-  private times: number[] = [];
-  private head = 0;
-  private readonly max: number;
-
-  constructor(max: number) {
-    this.max = Math.max(1, Math.floor(max));
-  }
-
-  static of(max: number, first: number): EventTimes {
-    const times = new EventTimes(max);
-    times.push(first);
-    return times;
-  }
-
-  get length(): number {
-    return this.times.length - this.head;
-  }
-
-  /** Adds a timestamp (not older than the last); false when the oldest made room for it. */
-  push(at: number): boolean {
-    const full = this.length >= this.max;
-    if (full) this.head++;
-    this.times.push(at);
-    this.compact();
-    return !full;
-  }
-
-  /** Forgets timestamps at or before `cutoff`; how many. */
-  dropUntil(cutoff: number): number {
-    const from = this.head;
-    while (this.head < this.times.length && this.times[this.head]! <= cutoff) this.head++;
-    const dropped = this.head - from;
-    if (dropped) this.compact();
-    return dropped;
-  }
-
-  /** Timestamps strictly after `since`. */
-  countAfter(since: number): number {
-    let lo = this.head;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.times[mid]! > since) hi = mid;
-      else lo = mid + 1;
-    }
-    return this.times.length - lo;
-  }
-
-  private compact(): void {
-    if (this.head === 0) return;
-    if (this.head === this.times.length) {
-      this.times = [];
-      this.head = 0;
-    } else if (this.head >= 32 && this.head * 2 >= this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
-    }
   }
 }
 
