@@ -126,7 +126,10 @@ export class RateLimiter implements RateQueries {
     for (const { kind, key } of events) {
       const k = normalise(key);
       if (!k) continue;
-      const id = `${kind}\0${k}`;
+      // join() copies into one new string. A template literal would hold `k` by reference, and
+      // `k` is often a slice of its header line, which then stayed alive with it: 383 against
+      // 125 bytes per Message-ID key (~26 MB of the 10-minute soak's 100,000 keys).
+      const id = [kind, k].join('\0');
       const held = this.keys.get(id);
       if (held === undefined) {
         this.place(id, at);
