@@ -250,17 +250,19 @@ function rss(pid) {
 }
 
 /**
- * Where a process's RSS is, in MB: the main thread's V8 heap (committed, of it live), the rest
+ * Where a process's RSS is, in MB: the main thread's V8 heap (committed, of it in use, and
+ * its young generation's committed part), the rest
  * of the anonymous memory (other threads' heaps, SQLite, malloc, Buffers), and file-backed
  * pages (the node binary, native modules). From /metrics and /proc/<pid>/smaps_rollup.
  */
 async function memoryParts(server) {
   const text = await (await fetch(`${server.http}/metrics`)).text();
   const metric = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  const space = (name) => Number(new RegExp(`^nodejs_heap_space_size_total_bytes\\{space="${name}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   const rollup = readFileSync(`/proc/${server.child.pid}/smaps_rollup`, 'utf8');
   const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN) / 1024;
   const heap = metric('nodejs_heap_size_total_bytes');
-  return { heap, heapUsed: metric('nodejs_heap_size_used_bytes'), otherAnon: kb('Anonymous') - heap, file: kb('Rss') - kb('Anonymous') };
+  return { heap, heapUsed: metric('nodejs_heap_size_used_bytes'), young: space('new') + space('new_large_object'), otherAnon: kb('Anonymous') - heap, file: kb('Rss') - kb('Anonymous') };
 }
 
 /** Starts a process and resolves once `ready(output)` returns something. */
@@ -494,7 +496,7 @@ async function soak(tmp, minutes) {
         nextSample += 30_000;
         process.stderr.write(
           `soak: ${samples.at(-1).minute.toFixed(1)} min, ${sent} messages, RSS ${samples.at(-1).rssMb.toFixed(0)} MB ` +
-            `(main V8 heap ${fmt(parts.heap)} MB, ${fmt(parts.heapUsed)} in use; other anonymous ${fmt(parts.otherAnon)} MB; file-backed ${fmt(parts.file)} MB)\n`,
+            `(main V8 heap ${fmt(parts.heap)} MB, ${fmt(parts.heapUsed)} in use, young generation ${fmt(parts.young)}; other anonymous ${fmt(parts.otherAnon)} MB; file-backed ${fmt(parts.file)} MB)\n`,
         );
       }
     }
@@ -555,7 +557,7 @@ function table(results, rss20k) {
 function memoryLine({ rssMb, peakMb, accepted, parts: p }) {
   return (
     `Bouncer after 20,000 messages: RSS ${fmt(rssMb)} MB (peak ${fmt(peakMb)} MB), ${fmt(accepted)} accepted; ` +
-    `main thread's V8 heap ${fmt(p.heap)} MB committed (${fmt(p.heapUsed)} in use, garbage not yet collected included), ` +
+    `main thread's V8 heap ${fmt(p.heap)} MB committed (${fmt(p.heapUsed)} in use, garbage not yet collected included; young generation ${fmt(p.young)} MB), ` +
     `other anonymous memory ${fmt(p.otherAnon)} MB, file-backed pages ${fmt(p.file)} MB.`
   );
 }
