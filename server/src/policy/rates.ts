@@ -10,6 +10,7 @@
 
 import { domainOf } from '../mail/authenticate.js';
 import { EventTimes } from './event-times.js';
+import { rateKey } from './rate-key.js';
 import type { MessageFacts, SessionContext } from './types.js';
 
 /**
@@ -94,12 +95,12 @@ export interface RateLimiterOptions {
 
 export class RateLimiter implements RateQueries {
   /**
-   * `kind NUL key` → its timestamps; Map order is roughly least recently used first
-   * ({@link place}). A key seen once (most Message-IDs) holds its one timestamp as a number: an
-   * object with its timestamps costs ~220 bytes more per key (measured with 200,000 keys held:
-   * 449 → 232 bytes per Message-ID key).
+   * {@link rateKey} of `kind NUL key` → its timestamps; Map order is roughly least recently
+   * used first ({@link place}). A key seen once (most Message-IDs) holds its one timestamp as a
+   * number: an object with its timestamps costs ~220 bytes more per key (measured with 200,000
+   * keys held: 449 → 232 bytes per Message-ID key, when keys were strings).
    */
-  private readonly keys = new Map<string, number | EventTimes>();
+  private readonly keys = new Map<number, number | EventTimes>();
   private readonly retentionMs: number;
   private readonly maxKeys: number;
   private readonly maxEvents: number;
@@ -108,7 +109,7 @@ export class RateLimiter implements RateQueries {
   /** Placements in the order so far ({@link place}). */
   private placed = 0;
   /** Where {@link forgetOldestKey} is in the order. */
-  private oldest: MapIterator<[string, number | EventTimes]> | undefined;
+  private oldest: MapIterator<[number, number | EventTimes]> | undefined;
 
   constructor(
     private readonly now: () => number,
@@ -126,10 +127,7 @@ export class RateLimiter implements RateQueries {
     for (const { kind, key } of events) {
       const k = normalise(key);
       if (!k) continue;
-      // join() copies into one new string. A template literal would hold `k` by reference, and
-      // `k` is often a slice of its header line, which then stayed alive with it: 383 against
-      // 125 bytes per Message-ID key (~26 MB of the 10-minute soak's 100,000 keys).
-      const id = [kind, k].join('\0');
+      const id = rateKey(kind, k);
       const held = this.keys.get(id);
       if (held === undefined) {
         this.place(id, at);
@@ -157,7 +155,7 @@ export class RateLimiter implements RateQueries {
   }
 
   count(kind: RateKind, key: string, windowMs: number): number {
-    const held = this.keys.get(`${kind}\0${normalise(key)}`);
+    const held = this.keys.get(rateKey(kind, normalise(key)));
     const since = this.now() - windowMs;
     if (held === undefined) return 0;
     if (typeof held === 'number') return held > since ? 1 : 0;
@@ -184,7 +182,7 @@ export class RateLimiter implements RateQueries {
    * that key walked tens of thousands of them (record() grew from 2 to 90 µs per message over
    * 100,000 messages of one sender; docs/benchmarks.md, session 6).
    */
-  private place(id: string, value: number | EventTimes): void {
+  private place(id: number, value: number | EventTimes): void {
     this.keys.set(id, value);
     this.placed++;
     if (typeof value !== 'number') value.placed = this.placed;
