@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEAD_TOO_LARGE, headerEnd, parseForRules, parseHeaders } from './headers.js';
 import { parseMessage } from './parse.js';
+import { prng } from '../../test/support/prng.js';
 
 const CORPUS: Array<[string, string]> = [
   ['simple', 'From: a@example.com\r\nTo: b@example.org\r\nSubject: hi\r\n\r\nbody\r\n'],
@@ -26,16 +27,6 @@ const CORPUS: Array<[string, string]> = [
   ['CR only line ends', 'Subject: cr\rFrom: a\r\r\nbody'],
   ['trailing blank lines', 'Subject: t\r\n\r\n\r\n\r\n'],
 ];
-
-/** A seeded PRNG (mulberry32), so that a failing mutation can be reproduced. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['\r\n', '\n', '\r', ' ', '\t', ':', 'Subject: x', '\r\n ', '\r\n\r\n', '\x00', '\xff', 'From ', '--b'];
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EventTimes } from './event-times.js';
+import { prng } from '../../test/support/prng.js';
 
 describe('EventTimes', () => {
   // Against a plain array of everything pushed, in phases that fill the ring past its cap (so it
   // grows and wraps) and then expire most of it (so it shrinks): every return value and count.
   it.each([1, 3, 8, 1001])('with cap %i counts like an array of the newest timestamps', (cap) => {
-    let seed = 42;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = prng(42);
     const ring = new EventTimes(cap);
     let all: number[] = [];
     let t = 0;

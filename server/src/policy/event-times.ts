@@ -49,7 +49,10 @@ export class EventTimes {
     if (dropped === 0) return 0;
     this.start = this.wrap(this.start + dropped);
     this.n -= dropped;
-    if (this.buf.length > MIN_CAPACITY && this.n * 4 <= this.buf.length) this.resize(Math.max(MIN_CAPACITY, Math.ceil(this.buf.length / 2)));
+    // halve while three quarters would be unused, so a key whose history expired gives it back
+    let capacity = this.buf.length;
+    while (capacity > MIN_CAPACITY && this.n * 4 <= capacity) capacity = Math.max(MIN_CAPACITY, Math.ceil(capacity / 2));
+    if (capacity !== this.buf.length) this.resize(capacity);
     return dropped;
   }
 

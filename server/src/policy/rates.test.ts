@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeWindow, exceeded, largestWindowLimit, MAX_RATE_EVENTS, RateLimiter, rateWindowProblems, rateWindows } from './rates.js';
 import { BUILTIN_PROFILE_DIR } from '../util/paths.js';
+import { prng } from '../../test/support/prng.js';
 import { loadProfiles } from './profile.js';
 import { CHECKS } from './rules/index.js';
 
@@ -51,8 +52,7 @@ describe('RateLimiter', () => {
   it('never forgets a key recorded within the last maxKeys / 2 events', () => {
     const maxKeys = 10;
     const r = new RateLimiter(() => 0, { maxKeys });
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = prng(7);
     const recent: string[] = [];
     const ever = new Set<string>();
     for (let i = 0; i < 5_000; i++) {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBouncer } from '../../src/main.js';
 import { TEST_LISTENERS, uniqueMessageId } from '../dialog/helpers.js';
 import type { TestBouncer } from '../support/bouncer.js';
+import { prng } from '../support/prng.js';
 import { RawSmtp, sessionIdOf, type SmtpReply } from '../support/smtp-client.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 60606);
@@ -20,17 +21,7 @@ const COMMAND_LINES = 100_000;
 const MESSAGES = 500;
 const WORKERS = 48;
 
-// ---- a seeded PRNG (mulberry32) and helpers ---------------------------------------------------
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// ---- helpers over the seeded PRNG ---------------------------------------------------------------
 type Rnd = () => number;
 const int = (r: Rnd, n: number) => Math.floor(r() * n);
 const pick = <T>(r: Rnd, xs: readonly T[]): T => xs[int(r, xs.length)]!;
