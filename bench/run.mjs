@@ -242,6 +242,17 @@ function threadCpuSeconds(pid) {
   return byName;
 }
 
+/**
+ * System calls of a process so far (/proc/<pid>/io): syscr counts read(2)-like calls, syscw
+ * write(2)-like ones (write, pwrite, writev), all threads. Per message they show what the
+ * machine's slow system calls cost each server.
+ */
+function syscalls(pid) {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const n = (key) => Number(new RegExp(`^${key}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
+  return { reads: n('syscr'), writes: n('syscw') };
+}
+
 /** Peak and current resident set size, in MB. */
 function rss(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -262,7 +273,9 @@ async function memoryParts(server) {
   const rollup = readFileSync(`/proc/${server.child.pid}/smaps_rollup`, 'utf8');
   const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN) / 1024;
   const heap = metric('nodejs_heap_size_total_bytes');
-  return { heap, heapUsed: metric('nodejs_heap_size_used_bytes'), young: space('new') + space('new_large_object'), otherAnon: kb('Anonymous') - heap, file: kb('Rss') - kb('Anonymous') };
+  // display-parse worker threads (absent before session 7's build: counted as none)
+  const workers = Number(/^bouncer_parse_workers (\S+)$/m.exec(text)?.[1] ?? 0);
+  return { heap, heapUsed: metric('nodejs_heap_size_used_bytes'), young: space('new') + space('new_large_object'), otherAnon: kb('Anonymous') - heap, file: kb('Rss') - kb('Anonymous'), workers };
 }
 
 /** Starts a process and resolves once `ready(output)` returns something. */
@@ -433,8 +446,10 @@ async function measure(kind, mode, run, tmp) {
     const before = kind === 'bouncer' ? await scrape(server.http) : undefined;
     const cpu0 = cpuSeconds(pid);
     const threads0 = threadCpuSeconds(pid);
+    const io0 = syscalls(pid);
     const r = await smtpSource(server.port, mode, messages);
     const cpu = cpuSeconds(pid) - cpu0;
+    const io1 = syscalls(pid);
     const threads1 = threadCpuSeconds(pid);
     const threadMs = Object.fromEntries(
       Object.entries(threads1)
@@ -443,7 +458,7 @@ async function measure(kind, mode, run, tmp) {
         .sort((a, b) => b[1] - a[1]),
     );
     const mem = rss(pid);
-    const result = { kind, mode, messages, seconds: r.seconds, rate: messages / r.seconds, msPerMsg: (r.seconds * 1000) / messages, cpuMsPerMsg: (cpu * 1000) / messages, threadMs, rssPeak: mem.peak, ok: r.code === 0 };
+    const result = { kind, mode, messages, seconds: r.seconds, rate: messages / r.seconds, msPerMsg: (r.seconds * 1000) / messages, cpuMsPerMsg: (cpu * 1000) / messages, threadMs, readsPerMsg: (io1.reads - io0.reads) / messages, writesPerMsg: (io1.writes - io0.writes) / messages, rssPeak: mem.peak, ok: r.code === 0 };
     if (r.code !== 0) result.error = r.err.trim().split('\n').at(-1);
     if (kind === 'bouncer') {
       // the latency Bouncer measured itself; and every message must have been answered 250
@@ -476,8 +491,9 @@ const REST_MAX_MS = 60_000;
 
 /**
  * Bouncer after 20,000 stored messages (reused connections): RSS 1 s after the last message,
- * and again at rest: once V8's memory reducer has shrunk the young generation to 2 MB or less,
- * polled every second for at most REST_MAX_MS (what an idle sandbox holds between bursts).
+ * and again at rest: once V8's memory reducer has shrunk the young generation to 2 MB or less
+ * and the display-parse workers have stopped, polled every second for at most REST_MAX_MS
+ * (what an idle sandbox holds between bursts).
  */
 async function rssAfter20k(tmp) {
   const server = await startBouncer(tmp, 'rss20k');
@@ -488,7 +504,7 @@ async function rssAfter20k(tmp) {
     const now = { rssMb: rss(server.child.pid).now, peakMb: rss(server.child.pid).peak, accepted: m.accepted, parts: await memoryParts(server) };
     const started = Date.now();
     let parts = await memoryParts(server);
-    while (parts.young > 2 && Date.now() - started < REST_MAX_MS) {
+    while ((parts.young > 2 || parts.workers > 0) && Date.now() - started < REST_MAX_MS) {
       await sleep(1000);
       parts = await memoryParts(server);
     }
@@ -581,7 +597,7 @@ function memoryLine({ rssMb, peakMb, accepted, parts, rest }) {
     `other anonymous memory ${fmt(p.otherAnon)} MB, file-backed pages ${fmt(p.file)} MB`;
   return (
     `Bouncer after 20,000 messages: RSS ${fmt(rssMb)} MB 1 s after the last (peak ${fmt(peakMb)} MB), ${fmt(accepted)} accepted; ${where(parts)}. ` +
-    `At rest, ${fmt(rest.afterS)} s after the last message${rest.parts.young > 2 ? ' (the young generation had not shrunk yet)' : ''}: RSS ${fmt(rest.rssMb)} MB; ${where(rest.parts)}.`
+    `At rest, ${fmt(rest.afterS)} s after the last message${rest.parts.young > 2 ? ' (the young generation had not shrunk yet)' : ''}${rest.parts.workers > 0 ? ' (a parse worker was still running)' : ''}: RSS ${fmt(rest.rssMb)} MB; ${where(rest.parts)}.`
   );
 }
 
@@ -609,6 +625,7 @@ async function main() {
           process.stderr.write(
             `run ${run} ${kind.padEnd(7)} ${mode.padEnd(6)} ${fmt(r.rate).padStart(7)} msg/s  ${fmt(r.msPerMsg, 3)} ms/msg  cpu ${fmt(r.cpuMsPerMsg, 3)} ms/msg` +
               ` (${Object.entries(r.threadMs).map(([n, ms]) => `${n} ${fmt(ms, 3)}`).join(', ')})` +
+              `  syscalls/msg ${fmt(r.readsPerMsg, 1)} r ${fmt(r.writesPerMsg, 1)} w` +
               `${r.p99 !== undefined ? `  p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)} ms  ws frames ${r.wsFrames}  commits/msg ${fmt(r.commitsPerMsg, 2)}` : ''}  rss ${fmt(r.rssPeak)} MB${r.ok ? '' : `  FAILED: ${r.error}`}\n`,
           );
         }

@@ -93,6 +93,8 @@ describe('GET /metrics', () => {
     expect(m.get('bouncer_store_commit_failures_total')).toBe(0);
     expect(m.get('bouncer_ws_clients')).toBe(1);
     expect(m.get('bouncer_display_parse_pending')).toBe(0);
+    // the accepted message started the display-parse worker (it stops after 10 s without mail)
+    expect(m.get('bouncer_parse_workers')).toBe(1);
     expect(m.has('nodejs_eventloop_lag_seconds')).toBe(true);
     expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(0);
   });

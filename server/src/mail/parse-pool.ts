@@ -4,7 +4,8 @@
  * message, as much as the rest of the dialogue. The worker is plain CommonJS evaluated from
  * a string, so the same code runs from the TypeScript sources (tests) and from dist.
  *
- * With `workers: 0` the parse runs in the main thread (still after the reply).
+ * Workers start with the first message and stop when idle (WORKER_IDLE_MS). With
+ * `workers: 0` the parse runs in the main thread (still after the reply).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -24,6 +25,19 @@ export const PARSE_TIMEOUT_MS = 30_000;
  * Measured: RSS after the benchmark's 20,000 messages 258 → 228 MB (docs/benchmarks.md).
  */
 export const WORKER_YOUNG_GENERATION_MB = 4;
+
+/**
+ * A worker with nothing to parse for this long exits; the next message starts one again
+ * (~50 ms, after the reply like the parse itself). An idle worker holds its own V8 heap, its
+ * copy of mailparser and its thread: ~20 MB of RSS that a sandbox between two test runs
+ * does not need. Measured in docs/benchmarks.md (session 7).
+ */
+export const WORKER_IDLE_MS = 10_000;
+
+export interface ParsePoolOptions {
+  /** Defaults to {@link WORKER_IDLE_MS}. */
+  idleMs?: number;
+}
 
 // Messages go to the worker, and results come back, in batches: one postMessage per
 // event-loop turn instead of one per message (each costs a cross-thread wake-up).
@@ -62,8 +76,13 @@ class ParseWorker {
   readonly jobs = new Map<number, Job>();
   private outbox: Array<{ id: number; raw: Uint8Array }> = [];
   private transfer: ArrayBuffer[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly onGone: (w: ParseWorker) => void) {
+  /** `onGone` runs once, when the worker failed or retired: the pool forgets it. */
+  constructor(
+    private readonly onGone: (w: ParseWorker) => void,
+    private readonly idleMs: number,
+  ) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { mailparser: require.resolve('mailparser'), options: PARSER_OPTIONS },
@@ -78,12 +97,15 @@ class ParseWorker {
         clearTimeout(job.timer);
         job.resolve(reply.ok ? fieldsFromParsed(reply.parsed) : parseFailure(reply.error));
       }
+      clearTimeout(this.idleTimer);
+      if (this.jobs.size === 0) this.idleTimer = setTimeout(() => this.retire(), this.idleMs).unref();
     });
     this.worker.on('error', (err) => this.fail(`the parse worker failed: ${err.message}`));
     this.worker.on('exit', () => this.fail('the parse worker exited'));
   }
 
   post(id: number, raw: Buffer, resolve: (fields: ParsedFields) => void): void {
+    clearTimeout(this.idleTimer);
     const timer = setTimeout(() => this.fail(`parsing took longer than ${PARSE_TIMEOUT_MS / 1000} s`), PARSE_TIMEOUT_MS);
     timer.unref();
     this.jobs.set(id, { resolve, timer });
@@ -102,8 +124,16 @@ class ParseWorker {
     if (jobs.length) this.worker.postMessage(jobs, transfer);
   }
 
-  /** Every job still here ends with the parse error; the worker is replaced. */
+  /** Idle for idleMs: the pool forgets the worker at once, then it exits. */
+  private retire(): void {
+    if (this.jobs.size > 0) return;
+    this.onGone(this);
+    void this.terminate();
+  }
+
+  /** Every job still here ends with the parse error; the next message gets a new worker. */
   private fail(reason: string): void {
+    clearTimeout(this.idleTimer);
     const jobs = [...this.jobs.values()];
     this.jobs.clear();
     this.outbox = [];
@@ -117,6 +147,7 @@ class ParseWorker {
   }
 
   terminate(): Promise<number> {
+    clearTimeout(this.idleTimer);
     this.worker.removeAllListeners('exit');
     for (const job of this.jobs.values()) {
       clearTimeout(job.timer);
@@ -132,10 +163,16 @@ export interface ParsePool {
   parse(raw: Buffer): Promise<ParsedFields>;
   /** Messages being parsed right now. */
   readonly pending: number;
+  /** Worker threads running right now: none until the first message, none once idle. */
+  readonly workers: number;
   close(): Promise<void>;
 }
 
-export function createParsePool(workers: number): ParsePool {
+/**
+ * Up to `workers` threads, started when messages come and stopped when they stop (see
+ * WORKER_IDLE_MS): a new one only when every running one is busy.
+ */
+export function createParsePool(workers: number, options: ParsePoolOptions = {}): ParsePool {
   if (workers <= 0) {
     let pending = 0;
     return {
@@ -150,27 +187,35 @@ export function createParsePool(workers: number): ParsePool {
       get pending() {
         return pending;
       },
+      workers: 0,
       async close() {},
     };
   }
+  const idleMs = options.idleMs ?? WORKER_IDLE_MS;
   const pool: ParseWorker[] = [];
   let nextId = 0;
   let closed = false;
-  const replace = (gone: ParseWorker) => {
+  const forget = (gone: ParseWorker) => {
     const i = pool.indexOf(gone);
     if (i >= 0) pool.splice(i, 1);
-    if (!closed) pool.push(new ParseWorker(replace));
   };
-  for (let i = 0; i < workers; i++) pool.push(new ParseWorker(replace));
   return {
     parse(raw) {
       if (closed) return Promise.resolve(parseFailure('Bouncer stopped before the message was parsed'));
-      // the least busy worker
-      const worker = pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
-      return new Promise((resolve) => worker.post(++nextId, raw, resolve));
+      // the least busy worker; another one only if every running one is busy
+      let worker = pool.length ? pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a)) : undefined;
+      if (!worker || (worker.jobs.size > 0 && pool.length < workers)) {
+        worker = new ParseWorker(forget, idleMs);
+        pool.push(worker);
+      }
+      const chosen = worker;
+      return new Promise((resolve) => chosen.post(++nextId, raw, resolve));
     },
     get pending() {
       return pool.reduce((n, w) => n + w.jobs.size, 0);
+    },
+    get workers() {
+      return pool.length;
     },
     async close() {
       closed = true;

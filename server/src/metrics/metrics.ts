@@ -22,6 +22,8 @@ export interface MetricsSources {
   openSessions: () => Array<{ listener: string; profile: string }>;
   wsClients: () => number;
   pendingDisplay: () => number;
+  /** Display-parse worker threads running (they stop when idle). */
+  parseWorkers: () => number;
   /** Writes waiting for the next commit. */
   queuedWrites: () => number;
 }
@@ -106,6 +108,14 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registers: [registry],
     collect() {
       this.set(sources.pendingDisplay());
+    },
+  });
+  new client.Gauge({
+    name: 'bouncer_parse_workers',
+    help: 'Display-parse worker threads running right now (started by mail, stopped after 10 s idle).',
+    registers: [registry],
+    collect() {
+      this.set(sources.parseWorkers());
     },
   });
   new client.Gauge({

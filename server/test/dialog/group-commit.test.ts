@@ -18,10 +18,15 @@ afterAll(async () => bouncer?.stop());
 
 // Every test's sessions are closed and their last writes committed before the next test: a
 // queue holding only lazy writes (a closed session's snapshot, display fields) commits within
-// 10 ms (LAZY_WAIT_MS), and a message joining it would be committed with them.
+// 10 ms (LAZY_WAIT_MS), and a message joining it would be committed with them. The display
+// parse of the first message waits for the parse worker to start (~100 ms, more on a busy
+// machine), so the wait is for the parses and the closing snapshots, not a fixed time.
 const sessions: OpenSession[] = [];
 afterEach(async () => {
   for (const s of sessions.splice(0)) s.c.close();
+  await bouncer.settled();
+  await bouncer.live.drained(5_000);
+  expect(bouncer.live.size).toBe(0);
   await new Promise((r) => setTimeout(r, 100));
 });
 
