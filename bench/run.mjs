@@ -549,8 +549,8 @@ function table(results, rss20k) {
   const get = (kind, mode) => results.filter((r) => r.kind === kind && r.mode === mode);
   const med = (kind, mode, key) => median(get(kind, mode).map((r) => r[key]));
   const rows = [
-    '| server | new connection per msg | reused connections | serial ms/msg (new conn) | p50 / p99 end-of-DATA→250 (new / reused) | server CPU ms/msg (new / reused) | peak RSS MB |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| server | new connection per msg | reused connections | serial ms/msg (new conn) | p50 / p99 end-of-DATA→250 (new / reused) | server CPU ms/msg (new / reused) | system calls per msg, reads + writes (new / reused) | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const kind of ['sink', 'bare', 'bouncer']) {
     if (!ONLY.has(kind)) continue;
@@ -558,7 +558,8 @@ function table(results, rss20k) {
       ? `${fmt(med(kind, 'new', 'p50'), 2)} / ${fmt(med(kind, 'new', 'p99'), 2)} ms · ${fmt(med(kind, 'reused', 'p50'), 2)} / ${fmt(med(kind, 'reused', 'p99'), 2)} ms`
       : '—';
     const peak = Math.max(...results.filter((r) => r.kind === kind).map((r) => r.rssPeak));
-    rows.push(`| ${NAMES[kind]} | ${fmt(med(kind, 'new', 'rate'))}/s | ${fmt(med(kind, 'reused', 'rate'))}/s | ${fmt(med(kind, 'serial', 'msPerMsg'), 2)} | ${lat} | ${fmt(med(kind, 'new', 'cpuMsPerMsg'), 3)} / ${fmt(med(kind, 'reused', 'cpuMsPerMsg'), 3)} | ${fmt(peak)} |`);
+    const calls = (mode) => fmt(med(kind, mode, 'readsPerMsg') + med(kind, mode, 'writesPerMsg'), 1);
+    rows.push(`| ${NAMES[kind]} | ${fmt(med(kind, 'new', 'rate'))}/s | ${fmt(med(kind, 'reused', 'rate'))}/s | ${fmt(med(kind, 'serial', 'msPerMsg'), 2)} | ${lat} | ${fmt(med(kind, 'new', 'cpuMsPerMsg'), 3)} / ${fmt(med(kind, 'reused', 'cpuMsPerMsg'), 3)} | ${calls('new')} / ${calls('reused')} | ${fmt(peak)} |`);
   }
   const ratio = (a, b, mode) => {
     const x = med(a, mode, 'rate') / med(b, mode, 'rate');
@@ -642,7 +643,7 @@ async function main() {
       '# Benchmarks',
       '',
       `Measured by \`npm run bench\` (bench/run.mjs) on ${when}: ${machine}.`,
-      `Workload: Postfix smtp-source, ${SESSIONS} sessions, ${fmt(MESSAGES)} messages of ${SIZE} bytes, once with a new connection per message and once reusing connections (\`-d\`); serial: one session, ${fmt(SERIAL)} messages, new connection each. Medians of ${RUNS} run${RUNS === 1 ? '' : 's'}, a fresh server for each measurement, warmed up first with ${fmt(WARMUP)} messages on new connections (and as many on reused ones before a reused run). Latency percentiles are Bouncer's own (the \`bouncer_smtp_message_reply_seconds\` histogram at /metrics: 25% buckets, interpolated); CPU is the server process's user+system time (all threads) over the run; RSS from /proc. Bouncer runs \`gmail-mx-bench\`: gmail-mx with every rule on (SPF, DKIM and DMARC checks included; the sender is declared in the DNS world) and its rate thresholds raised 10,000-fold (at most to 1,000,000, the largest a profile may use), since one sender at thousands of messages a second would trip them.`,
+      `Workload: Postfix smtp-source, ${SESSIONS} sessions, ${fmt(MESSAGES)} messages of ${SIZE} bytes, once with a new connection per message and once reusing connections (\`-d\`); serial: one session, ${fmt(SERIAL)} messages, new connection each. Medians of ${RUNS} run${RUNS === 1 ? '' : 's'}, a fresh server for each measurement, warmed up first with ${fmt(WARMUP)} messages on new connections (and as many on reused ones before a reused run). Latency percentiles are Bouncer's own (the \`bouncer_smtp_message_reply_seconds\` histogram at /metrics: 25% buckets, interpolated); CPU is the server process's user+system time (all threads) over the run; system calls are the read- and write-type calls of /proc/<pid>/io (sockets, SQLite's files, thread wake-ups); RSS from /proc. Bouncer runs \`gmail-mx-bench\`: gmail-mx with every rule on (SPF, DKIM and DMARC checks included; the sender is declared in the DNS world) and its rate thresholds raised 10,000-fold (at most to 1,000,000, the largest a profile may use), since one sender at thousands of messages a second would trip them.`,
       '',
       table(results, rss20k),
       '',
