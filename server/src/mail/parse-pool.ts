@@ -77,6 +77,7 @@ class ParseWorker {
   private outbox: Array<{ id: number; raw: Uint8Array }> = [];
   private transfer: ArrayBuffer[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
+  private lastPost = 0;
 
   /** `onGone` runs once, when the worker failed or retired: the pool forgets it. */
   constructor(
@@ -97,15 +98,15 @@ class ParseWorker {
         clearTimeout(job.timer);
         job.resolve(reply.ok ? fieldsFromParsed(reply.parsed) : parseFailure(reply.error));
       }
-      clearTimeout(this.idleTimer);
-      if (this.jobs.size === 0) this.idleTimer = setTimeout(() => this.retire(), this.idleMs).unref();
     });
     this.worker.on('error', (err) => this.fail(`the parse worker failed: ${err.message}`));
     this.worker.on('exit', () => this.fail('the parse worker exited'));
   }
 
   post(id: number, raw: Buffer, resolve: (fields: ParsedFields) => void): void {
-    clearTimeout(this.idleTimer);
+    // one timer for the worker's life, re-armed when it fires, not one per message or batch
+    this.lastPost = performance.now();
+    this.idleTimer ??= setTimeout(() => this.checkIdle(), this.idleMs).unref();
     const timer = setTimeout(() => this.fail(`parsing took longer than ${PARSE_TIMEOUT_MS / 1000} s`), PARSE_TIMEOUT_MS);
     timer.unref();
     this.jobs.set(id, { resolve, timer });
@@ -124,11 +125,19 @@ class ParseWorker {
     if (jobs.length) this.worker.postMessage(jobs, transfer);
   }
 
-  /** Idle for idleMs: the pool forgets the worker at once, then it exits. */
-  private retire(): void {
-    if (this.jobs.size > 0) return;
-    this.onGone(this);
-    void this.terminate();
+  /**
+   * Idle for idleMs (no job posted, none running): the pool forgets the worker at once, then
+   * it exits. Otherwise the timer is armed again for the rest of the idle time.
+   */
+  private checkIdle(): void {
+    const quiet = performance.now() - this.lastPost;
+    if (this.jobs.size === 0 && quiet >= this.idleMs) {
+      this.idleTimer = undefined;
+      this.onGone(this);
+      void this.terminate();
+      return;
+    }
+    this.idleTimer = setTimeout(() => this.checkIdle(), this.jobs.size > 0 ? this.idleMs : this.idleMs - quiet).unref();
   }
 
   /** Every job still here ends with the parse error; the next message gets a new worker. */
