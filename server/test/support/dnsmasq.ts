@@ -57,7 +57,26 @@ function reverseV4(ip: string): string {
   return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
 }
 
+/** Attempts at a port: between the probe and dnsmasq's bind, another test may take it. */
+const PORT_ATTEMPTS = 5;
+
+/**
+ * dnsmasq listens on UDP and TCP at the same port; the probe checks only UDP, and a port free
+ * a moment ago may be taken by a parallel test's TCP listener (seen in CI: "failed to create
+ * listening socket for 127.0.0.1: Address already in use"). Such a start is retried on
+ * another port.
+ */
 export async function startDnsmasq(zone: ZoneRecords): Promise<Dnsmasq> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDnsmasqOnce(zone);
+    } catch (err) {
+      if (attempt >= PORT_ATTEMPTS || !/Address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startDnsmasqOnce(zone: ZoneRecords): Promise<Dnsmasq> {
   const bin = requireDnsmasq();
   const port = await freeUdpPort();
   const args = [
@@ -82,13 +101,18 @@ export async function startDnsmasq(zone: ZoneRecords): Promise<Dnsmasq> {
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const address = `127.0.0.1:${port}`;
   // ready when it answers (a name it does not know: NXDOMAIN)
   const resolver = new dns.Resolver({ timeout: 200, tries: 1 });
   resolver.setServers([address]);
   const deadline = Date.now() + 5000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`dnsmasq exited (${child.exitCode}): ${output}`);
+    if (child.exitCode !== null) {
+      // 'close' comes after the last of its output (the reason), 'exit' may come before it
+      await closed;
+      throw new Error(`dnsmasq exited (${child.exitCode}): ${output}`);
+    }
     try {
       await resolver.resolveTxt('ready.check.invalid');
       break;
