@@ -28,9 +28,10 @@ export const WORKER_YOUNG_GENERATION_MB = 4;
 
 /**
  * A worker with nothing to parse for this long exits; the next message starts one again
- * (~50 ms, after the reply like the parse itself). An idle worker holds its own V8 heap, its
- * copy of mailparser and its thread: ~20 MB of RSS that a sandbox between two test runs
- * does not need. Measured in docs/benchmarks.md (session 7).
+ * (~130 ms here, after the reply like the parse itself). An idle worker holds its own V8
+ * heap, its copy of mailparser and its thread: 13–16 MB of RSS at rest after the benchmark's
+ * 20,000 messages, which a sandbox between two test runs does not need (docs/benchmarks.md,
+ * session 7).
  */
 export const WORKER_IDLE_MS = 10_000;
 

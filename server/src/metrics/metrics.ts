@@ -9,6 +9,7 @@
 import client from 'prom-client';
 import type { EventBus } from '../events/bus.js';
 import type { CommitInfo } from '../store/write-queue.js';
+import { WORKER_IDLE_MS } from '../mail/parse-pool.js';
 import { FastCounter, FastHistogram } from './fast.js';
 
 export const METRICS_CONTENT_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
@@ -112,7 +113,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   });
   new client.Gauge({
     name: 'bouncer_parse_workers',
-    help: 'Display-parse worker threads running right now (started by mail, stopped after 10 s idle).',
+    help: `Display-parse worker threads running right now (started by mail, stopped after ${WORKER_IDLE_MS / 1000} s idle).`,
     registers: [registry],
     collect() {
       this.set(sources.parseWorkers());
