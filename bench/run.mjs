@@ -6,6 +6,8 @@
  *   (a) Bouncer: gmail-mx with every rule on, the SQLite store, one WebSocket viewer connected
  *   (b) a bare smtp-server that accepts and discards, same options (bench/bare-server.mjs)
  *   (c) Postfix's smtp-sink (C)
+ *   (d) MailDev 3.0.0 as shipped (smtp-server + mailparser, .eml files), the peer the issue
+ *       names; installed from the npm registry into bench/.maildev on first use
  *
  * each driven by Postfix's smtp-source: 20 sessions and 5,000 messages of 2 KB with a new
  * connection per message, the same reusing connections (-d), and a serial run (one session)
@@ -38,7 +40,8 @@ const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --serial <n>           messages of the serial run (1000)
   --sessions <n>         smtp-source sessions of a loaded run (20)
   --warmup <n>           messages sent to each fresh server before measuring (2000)
-  --only <list>          servers: bouncer,bare,sink (all)
+  --only <list>          servers: bouncer,bare,sink,maildev (all; maildev is skipped
+                         with a warning when it cannot be installed)
   --modes <list>         new,reused,serial (all); '' for none, e.g. with --soak
   --soak <minutes>       afterwards, Bouncer alone for that long, RSS every 30 s (0: none)
   --profile              a --cpu-prof of each Bouncer run in bench/profiles/
@@ -94,7 +97,9 @@ for (const [names, min] of [[['runs', 'messages', 'serial', 'sessions'], 1], [['
     }
   }
 }
-const SERVERS = ['bouncer', 'bare', 'sink'];
+const SERVERS = ['bouncer', 'bare', 'sink', 'maildev'];
+/** The order of the table's rows and of each round of measurements. */
+const KINDS = ['sink', 'bare', 'maildev', 'bouncer'];
 const MODE_NAMES = ['new', 'reused', 'serial'];
 for (const [name, allowed] of [['only', SERVERS], ['modes', MODE_NAMES]]) {
   const bad = (parsed[name] ?? '').split(',').filter((x) => x && !allowed.includes(x));
@@ -117,7 +122,9 @@ const SIZE = 2048;
 const WARMUP = Number(opt('warmup', '2000'));
 const SOAK_MINUTES = Number(opt('soak', '0'));
 const PROFILE = flag('profile');
-const ONLY = new Set(opt('only', 'bouncer,bare,sink').split(','));
+const ONLY = new Set(opt('only', SERVERS.join(',')).split(','));
+/** MailDev was not named in --only: when it cannot be installed the run goes on without it. */
+const MAILDEV_OPTIONAL = parsed.only === undefined;
 const MODES = opt('modes', 'new,reused,serial').split(',').filter(Boolean);
 /** Extra node flags for Bouncer's process (V8 GC settings to compare), space-separated. */
 const NODE_FLAGS = opt('node-flags', '').split(' ').filter(Boolean);
@@ -371,18 +378,61 @@ async function startBare() {
   });
 }
 
+/**
+ * MailDev, the peer the issue compares with (at least 2.5× its rate): the version is pinned,
+ * installed once with npm into bench/.maildev (gitignored; ~110 MB), never into the project.
+ * Returns the path of its command, or undefined with the reason on stderr.
+ */
+const MAILDEV_VERSION = '3.0.0';
+const MAILDEV_DIR = path.join(ROOT, 'bench', '.maildev');
+const MAILDEV_BIN = path.join(MAILDEV_DIR, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
+
+function ensureMaildev() {
+  const pkg = path.join(MAILDEV_DIR, 'node_modules', 'maildev', 'package.json');
+  const installed = existsSync(pkg) ? JSON.parse(readFileSync(pkg, 'utf8')).version : undefined;
+  if (installed === MAILDEV_VERSION && existsSync(MAILDEV_BIN)) return MAILDEV_BIN;
+  process.stderr.write(`bench: installing MailDev ${MAILDEV_VERSION} into ${path.relative(process.cwd(), MAILDEV_DIR) || MAILDEV_DIR} (once, for the comparison)...\n`);
+  mkdirSync(MAILDEV_DIR, { recursive: true });
+  // a package.json of its own, so that npm installs here and not into the project
+  writeFileSync(path.join(MAILDEV_DIR, 'package.json'), JSON.stringify({ name: 'bouncer-bench-maildev', private: true }));
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `maildev@${MAILDEV_VERSION}`], { cwd: MAILDEV_DIR, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0 || !existsSync(MAILDEV_BIN)) {
+    process.stderr.write(`bench: could not install MailDev ${MAILDEV_VERSION}: ${(r.stderr || r.error?.message || '').trim().split('\n').at(-1) ?? ''}\n`);
+    return undefined;
+  }
+  return MAILDEV_BIN;
+}
+
+async function waitForPort(port) {
+  const net = await import('node:net');
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise((r) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); r(true); }).once('error', () => r(false)));
+    if (ok) return;
+    await sleep(50);
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port} after 10 s`);
+}
+
+/** MailDev as shipped: its SMTP server and web UI on loopback, mail kept as .eml files in tmp. */
+async function startMaildev(tmp, run) {
+  const smtp = await freePort();
+  const web = await freePort();
+  const dir = path.join(tmp, `maildev-${run}`);
+  const server = await startProcess(
+    process.execPath,
+    [MAILDEV_BIN, '--smtp', String(smtp), '--ip', '127.0.0.1', '--web', String(web), '--web-ip', '127.0.0.1', '--mail-directory', dir],
+    (out) => (/Press Ctrl\+C/.test(out) ? {} : undefined),
+  );
+  await waitForPort(smtp);
+  return { ...server, port: smtp };
+}
+
 async function startSink() {
   const port = await freePort();
   // smtp-sink refuses to run as root without a user to drop to
   const user = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
   const server = await startProcess(SMTP_SINK, [...user, `127.0.0.1:${port}`, '256'], () => ({ port }));
-  // wait for the port to accept connections
-  const net = await import('node:net');
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); r(true); }).once('error', () => r(false)));
-    if (ok) break;
-    await sleep(50);
-  }
+  await waitForPort(port);
   return server;
 }
 
@@ -435,7 +485,8 @@ function quantile(q, before, after) {
 
 async function measure(kind, mode, run, tmp) {
   const messages = mode === 'serial' ? SERIAL : MESSAGES;
-  const server = kind === 'bouncer' ? await startBouncer(tmp, `${mode}-${run}`) : kind === 'bare' ? await startBare() : await startSink();
+  const server =
+    kind === 'bouncer' ? await startBouncer(tmp, `${mode}-${run}`) : kind === 'bare' ? await startBare() : kind === 'maildev' ? await startMaildev(tmp, `${mode}-${run}`) : await startSink();
   const pid = server.child.pid;
   try {
     // warm up (JIT, worker threads, first SQLite pages) outside the measurement
@@ -545,14 +596,19 @@ async function soak(tmp, minutes) {
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
 
 function table(results, rss20k) {
-  const NAMES = { sink: 'Postfix smtp-sink (limit)', bare: 'bare smtp-server (ceiling)', bouncer: 'Bouncer (gmail-mx, SQLite, 1 viewer)' };
+  const NAMES = {
+    sink: 'Postfix smtp-sink (limit)',
+    bare: 'bare smtp-server (ceiling)',
+    maildev: `MailDev ${MAILDEV_VERSION} (smtp-server + mailparser, .eml files)`,
+    bouncer: 'Bouncer (gmail-mx, SQLite, 1 viewer)',
+  };
   const get = (kind, mode) => results.filter((r) => r.kind === kind && r.mode === mode);
   const med = (kind, mode, key) => median(get(kind, mode).map((r) => r[key]));
   const rows = [
     '| server | new connection per msg | reused connections | serial ms/msg (new conn) | p50 / p99 end-of-DATA→250 (new / reused) | server CPU ms/msg (new / reused) | system calls per msg, reads + writes (new / reused) | peak RSS MB |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const kind of ['sink', 'bare', 'bouncer']) {
+  for (const kind of KINDS) {
     if (!ONLY.has(kind)) continue;
     const lat = kind === 'bouncer'
       ? `${fmt(med(kind, 'new', 'p50'), 2)} / ${fmt(med(kind, 'new', 'p99'), 2)} ms · ${fmt(med(kind, 'reused', 'p50'), 2)} / ${fmt(med(kind, 'reused', 'p99'), 2)} ms`
@@ -571,7 +627,9 @@ function table(results, rss20k) {
     '|---|---:|---:|',
     `| Bouncer / bare smtp-server (ceiling) | ${ratio('bouncer', 'bare', 'new')} | ${ratio('bouncer', 'bare', 'reused')} |`,
     `| Bouncer / smtp-sink (limit) | ${ratio('bouncer', 'sink', 'new')} | ${ratio('bouncer', 'sink', 'reused')} |`,
+    ...(ONLY.has('maildev') ? [`| Bouncer / MailDev ${MAILDEV_VERSION} | ${ratio('bouncer', 'maildev', 'new')} | ${ratio('bouncer', 'maildev', 'reused')} |`] : []),
   ];
+  const timesMaildev = (mode) => med('bouncer', mode, 'rate') / med('maildev', mode, 'rate');
   const targets = ONLY.has('bouncer')
     ? [
         '',
@@ -580,6 +638,12 @@ function table(results, rss20k) {
         `| ≥ 2,500 msg/s, new connection per message | ${fmt(med('bouncer', 'new', 'rate'))}/s | ${med('bouncer', 'new', 'rate') >= 2500 ? 'yes' : 'no'} |`,
         `| ≥ 5,000 msg/s, reused connections | ${fmt(med('bouncer', 'reused', 'rate'))}/s | ${med('bouncer', 'reused', 'rate') >= 5000 ? 'yes' : 'no'} |`,
         `| ≥ 50% of the bare smtp-server ceiling (new / reused) | ${ratio('bouncer', 'bare', 'new')} / ${ratio('bouncer', 'bare', 'reused')} | ${med('bouncer', 'new', 'rate') >= 0.5 * med('bare', 'new', 'rate') && med('bouncer', 'reused', 'rate') >= 0.5 * med('bare', 'reused', 'rate') ? 'yes' : 'no'} |`,
+        ...(ONLY.has('maildev')
+          ? [
+              `| ≥ 2.5× MailDev (new / reused) | ${fmt(timesMaildev('new'), 2)}× / ${fmt(timesMaildev('reused'), 2)}× | ` +
+                `${timesMaildev('new') >= 2.5 && timesMaildev('reused') >= 2.5 ? 'yes' : timesMaildev('new') >= 2.5 || timesMaildev('reused') >= 2.5 ? 'partly' : 'no'} |`,
+            ]
+          : []),
         `| serial latency < 1 ms per message | ${fmt(med('bouncer', 'serial', 'msPerMsg'), 2)} ms | ${med('bouncer', 'serial', 'msPerMsg') < 1 ? 'yes' : 'no'} |`,
         `| p99 end-of-DATA→250 < 20 ms under load | ${fmt(Math.max(med('bouncer', 'new', 'p99'), med('bouncer', 'reused', 'p99')), 2)} ms | ${Math.max(med('bouncer', 'new', 'p99'), med('bouncer', 'reused', 'p99')) < 20 ? 'yes' : 'no'} |`,
         rss20k
@@ -613,14 +677,22 @@ async function main() {
     console.error('bench: build first (npm run build)');
     process.exit(2);
   }
+  if (ONLY.has('maildev') && !ensureMaildev()) {
+    if (!MAILDEV_OPTIONAL) process.exit(2);
+    process.stderr.write('bench: going on without MailDev\n');
+    ONLY.delete('maildev');
+  }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bouncer-bench-'));
   const load = os.loadavg()[0];
   const results = [];
   try {
     for (let run = 1; run <= RUNS; run++) {
       for (const mode of MODES) {
-        for (const kind of ['sink', 'bare', 'bouncer']) {
+        for (const kind of KINDS) {
           if (!ONLY.has(kind)) continue;
+          // MailDev waits 100 ms before each greeting (smtp-server's early-talker check), so a
+          // serial run would take 100 s and say only that (the issue measured 103 ms/msg)
+          if (kind === 'maildev' && mode === 'serial') continue;
           const r = await measure(kind, mode, run, tmp);
           results.push(r);
           process.stderr.write(
