@@ -17,6 +17,9 @@ export interface ScenarioHook {
   fire(phase: Phase, ctx: SessionContext, profile: Profile): Verdict | undefined;
 }
 
+/** What the standard placeholders are made of: a session context, or just these fields of one. */
+export type ReplyVarsSource = Pick<SessionContext, 'sessionId' | 'hostname' | 'limits' | 'now'> & { client: Pick<SessionContext['client'], 'address'> };
+
 export interface EngineOptions {
   scenarios?: ScenarioHook;
 }
@@ -31,8 +34,8 @@ export class PolicyEngine {
     private readonly options: EngineOptions = {},
   ) {}
 
-  /** Standard placeholders every reply may use. */
-  static baseVars(ctx: SessionContext): ReplyVars {
+  /** Standard placeholders every reply may use (from the few context fields they need). */
+  static baseVars(ctx: ReplyVarsSource): ReplyVars {
     return {
       sessionId: ctx.sessionId,
       hostname: ctx.hostname,

@@ -67,6 +67,8 @@ export class BouncerConnection extends SMTPConnection {
   private dropped = false;
   /** The message being received, announced to the group commit (store/write-queue.ts). */
   private expected: ExpectedMessage | undefined;
+  /** The clock the rules and the reply placeholders read (the recorder's, so tests can set it). */
+  private readonly now = (): Date => new Date(this.runtime.recorderDeps.now());
 
   constructor(server: SMTPServer, socket: net.Socket | tls.TLSSocket, options?: ConstructorParameters<typeof SMTPConnection>[2]) {
     super(server, socket, options);
@@ -251,7 +253,7 @@ export class BouncerConnection extends SMTPConnection {
    * after the next reply, and a drop (the connection closes without any reply).
    */
   private async evaluate(phase: Phase, extra: Partial<SessionContext>, messageId?: string): Promise<Verdict> {
-    const ctx: SessionContext = { ...this.context(), ...extra };
+    const ctx: SessionContext = Object.assign(this.context(), extra);
     ctx.tag = extra.tag ?? this.tagFor(phase, ctx);
     const verdict = await this.engine.evaluate(phase, ctx);
     for (const warning of verdict.warnings ?? []) this.recorder.warning(messageId ? { ...warning, messageId } : warning);
@@ -331,7 +333,7 @@ export class BouncerConnection extends SMTPConnection {
       dns: this.runtime.dns,
       mailboxes: this.runtime.mailboxes,
       users: this.runtime.users,
-      now: () => new Date(this.runtime.recorderDeps.now()),
+      now: this.now,
       rates: this.runtime.rates,
     };
   }
@@ -510,7 +512,9 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   private builtin(id: BuiltinReplyId, vars: ReplyVars = {}): Reply {
-    return renderReply(this.profile.replies[id], { ...PolicyEngine.baseVars(this.context()), ...vars });
+    // the placeholders need five fields, not a whole session context (built for every reply)
+    const source = { sessionId: this.sessionId, hostname: this.profile.hostname, limits: this.profile.limits, now: this.now, client: { address: this.remoteAddress } };
+    return renderReply(this.profile.replies[id], { ...PolicyEngine.baseVars(source), ...vars });
   }
 
   private writeBuiltin(id: BuiltinReplyId): void {
