@@ -12,6 +12,7 @@ import { DoctorInputError, runDoctor } from './doctor/doctor.js';
 import { RealDnsWorld } from './dns/real-world.js';
 import { StaticDnsWorld, type WorldRecords } from './dns/world.js';
 import { authenticateMessage } from './mail/authenticate.js';
+import { AuthMemo } from './mail/auth-memo.js';
 import { largestWindowLimit, RateLimiter } from './policy/rates.js';
 import { EventBus } from './events/bus.js';
 import type { ListenerInfo, PolicyControl } from './http/deps.js';
@@ -136,7 +137,8 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
   const mailboxes = new Map(Object.entries(config.mailboxes).map(([d, list]) => [d.toLowerCase(), new Set(list.map((l) => l.toLowerCase()))]));
   const now = options.now ?? (() => Date.now());
   const rates = new RateLimiter(now, { maxEventsPerKey: largestWindowLimit(profiles.values()) });
-  const authSettings = { world: dns, undeclared: config.dns.undeclared, bulkDomains: config.senders.bulk };
+  // the world is fixed from here on, so unsigned messages' results may be remembered
+  const authSettings = { world: dns, undeclared: config.dns.undeclared, bulkDomains: config.senders.bulk, memo: new AuthMemo() };
   const authenticate = (raw: Buffer, envelope: Parameters<typeof authenticateMessage>[1]) => authenticateMessage(raw, envelope, authSettings);
   const parsePool = createParsePool(config.store.parseWorkers);
   let http: RunningHttpServer | undefined;

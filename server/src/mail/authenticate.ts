@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import { mailauthSteps } from './mailauth-steps.js';
 import { authenticationInput } from './auth-input.js';
+import type { AuthMemo } from './auth-memo.js';
 import { mailauthResolver } from '../dns/mailauth-resolver.js';
 import type { DnsWorld } from '../dns/world.js';
 import type { ArcAuth, AuthResultValue, DkimAuth, DmarcAuth, MessageAuth, SpfAuth } from './auth-types.js';
@@ -37,6 +38,11 @@ export interface AuthenticatorSettings {
   undeclared: 'none' | 'fail';
   /** config `senders.bulk`: domains (and their subdomains) that are bulk senders. */
   bulkDomains: readonly string[];
+  /**
+   * Remembers the results of unsigned messages (auth-memo.ts). Only for a world that never
+   * changes once built, as the server's is.
+   */
+  memo?: AuthMemo;
 }
 
 export interface MessageEnvelope {
@@ -106,11 +112,19 @@ export function wholeMessageSource(message: Buffer): { pipe<T extends NodeJS.Wri
   };
 }
 
-export async function authenticateMessage(raw: Buffer, env: MessageEnvelope, settings: AuthenticatorSettings): Promise<MessageAuth> {
+export function authenticateMessage(raw: Buffer, env: MessageEnvelope, settings: AuthenticatorSettings): Promise<MessageAuth> {
+  // An unsigned message is given as its From and Return-Path fields only (auth-input.ts); with
+  // the envelope they are all that decides its result (auth-memo.ts)
+  const input = authenticationInput(raw);
+  if (!settings.memo || input === raw) return authenticateInput(input, env, settings);
+  const key = [env.ip, env.helo ?? '', env.mailFrom, env.mta, input.toString('latin1')].join('\u0000');
+  return settings.memo.get(key, () => authenticateInput(input, env, settings));
+}
+
+async function authenticateInput(input: Buffer, env: MessageEnvelope, settings: AuthenticatorSettings): Promise<MessageAuth> {
   const declares = (domain: string): boolean => (domain ? (settings.world.declares?.(domain) ?? true) : false);
-  // An unsigned message is given as its From and Return-Path fields only (auth-input.ts), in
-  // one write (see wholeMessageSource)
-  const res = await mailauthSteps(wholeMessageSource(authenticationInput(raw)), {
+  // the input in one write (see wholeMessageSource)
+  const res = await mailauthSteps(wholeMessageSource(input), {
     ip: env.ip,
     helo: env.helo,
     sender: env.mailFrom || undefined,

@@ -39,8 +39,11 @@ export function displayFields(parsed: ParsedFields): DisplayFields {
 
 /** The record with its display fields replaced (fields the parse did not find are absent). */
 export function withDisplay(record: MessageRecord, fields: DisplayFields): MessageRecord {
-  const full: MessageRecord = { ...record };
-  for (const key of ['subject', 'date', 'messageIdHeader', 'text', 'html', 'parseError'] as const) delete full[key];
+  // left out by destructuring, not `delete`: an object that lost properties is switched to
+  // V8's slow dictionary mode, and this one is read field by field several times (summary,
+  // search text, the live event)
+  const { subject: _subject, date: _date, messageIdHeader: _messageIdHeader, text: _text, html: _html, parseError: _parseError, ...kept } = record;
+  const full = kept as MessageRecord;
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) (full as unknown as Record<string, unknown>)[key] = value;
   return full;
 }

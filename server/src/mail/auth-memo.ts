@@ -1,0 +1,59 @@
+/**
+ * Authentication results of unsigned messages, remembered by what decides them.
+ *
+ * For a message without a DKIM-Signature and without an ARC set, mailauth reads only its
+ * From and Return-Path fields (auth-input.ts), and with those the envelope (client address,
+ * HELO name, MAIL FROM, authserv-id) and the DNS world decide SPF, DKIM (`none`), ARC
+ * (`none`), DMARC and the Authentication-Results header. The server's world is fixed when it
+ * starts (StaticDnsWorld, built from the config), so the same inputs always give the same
+ * result, and a test suite's app sends the same From from the same address over and over:
+ * the SPF, DKIM, ARC and DMARC steps cost ~10% of the main thread per message under load
+ * (docs/benchmarks.md, session 8) to recompute an answer already known.
+ *
+ * Signed messages are never remembered (their result depends on the body). Results are
+ * frozen, since one object is handed to many messages; at most `maxEntries` are kept, the
+ * oldest forgotten first.
+ */
+import type { MessageAuth } from './auth-types.js';
+
+/** Distinct (From, Return-Path, envelope) combinations remembered; ~2 KB each. */
+export const AUTH_MEMO_ENTRIES = 1000;
+
+export class AuthMemo {
+  private readonly entries = new Map<string, Promise<MessageAuth>>();
+  hits = 0;
+
+  constructor(private readonly maxEntries = AUTH_MEMO_ENTRIES) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The remembered result for `key`, or `compute()`'s, remembered. A computation that fails
+   * is not kept: the next message tries again.
+   */
+  get(key: string, compute: () => Promise<MessageAuth>): Promise<MessageAuth> {
+    const known = this.entries.get(key);
+    if (known) {
+      this.hits++;
+      return known;
+    }
+    const result = compute().then(deepFreeze);
+    this.entries.set(key, result);
+    result.catch(() => this.entries.delete(key));
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return result;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
