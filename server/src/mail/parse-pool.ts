@@ -49,9 +49,13 @@ let outbox = [];
 function reply(result) {
   if (outbox.push(result) === 1) setImmediate(() => { const batch = outbox; outbox = []; parentPort.postMessage(batch); });
 }
-parentPort.on('message', (jobs) => {
-  for (const { id, raw } of jobs) {
-    simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), workerData.options).then(
+parentPort.on('message', ({ ids, ends, bytes }) => {
+  let start = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    const raw = Buffer.from(bytes.buffer, bytes.byteOffset + start, ends[i] - start);
+    start = ends[i];
+    simpleParser(raw, workerData.options).then(
       (p) => {
         const attachments = p.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size, content: a.content }));
         reply({ id, ok: true, parsed: {
@@ -75,8 +79,7 @@ type Reply = { id: number; ok: true; parsed: ParsedMailSubset } | { id: number; 
 class ParseWorker {
   private worker: Worker;
   readonly jobs = new Map<number, Job>();
-  private outbox: Array<{ id: number; raw: Uint8Array }> = [];
-  private transfer: ArrayBuffer[] = [];
+  private outbox: Array<{ id: number; raw: Buffer }> = [];
   private idleTimer: NodeJS.Timeout | undefined;
   private lastPost = 0;
 
@@ -111,19 +114,28 @@ class ParseWorker {
     const timer = setTimeout(() => this.fail(`parsing took longer than ${PARSE_TIMEOUT_MS / 1000} s`), PARSE_TIMEOUT_MS);
     timer.unref();
     this.jobs.set(id, { resolve, timer });
-    // a copy in an ArrayBuffer of its own, handed over rather than cloned again
-    const copy = new Uint8Array(raw);
-    this.outbox.push({ id, raw: copy });
-    this.transfer.push(copy.buffer);
+    this.outbox.push({ id, raw });
     if (this.outbox.length === 1) setImmediate(() => this.send());
   }
 
+  /**
+   * The batch's messages copied into one buffer of their own, handed over (transferred), not
+   * cloned: a small Buffer usually lives in Node's shared 8 KB pool, which a clone would copy
+   * whole, and one transfer per message costs ~3 µs against ~1 µs for the batch's copy.
+   */
   private send(): void {
     const jobs = this.outbox;
-    const transfer = this.transfer;
     this.outbox = [];
-    this.transfer = [];
-    if (jobs.length) this.worker.postMessage(jobs, transfer);
+    if (jobs.length === 0) return;
+    const bytes = new Uint8Array(jobs.reduce((n, j) => n + j.raw.length, 0));
+    const ends: number[] = [];
+    let end = 0;
+    for (const j of jobs) {
+      bytes.set(j.raw, end);
+      end += j.raw.length;
+      ends.push(end);
+    }
+    this.worker.postMessage({ ids: jobs.map((j) => j.id), ends, bytes }, [bytes.buffer]);
   }
 
   /**
@@ -147,7 +159,6 @@ class ParseWorker {
     const jobs = [...this.jobs.values()];
     this.jobs.clear();
     this.outbox = [];
-    this.transfer = [];
     for (const job of jobs) {
       clearTimeout(job.timer);
       job.resolve(parseFailure(reason));

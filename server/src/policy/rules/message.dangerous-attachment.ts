@@ -1,6 +1,6 @@
 import { isZip, zipEntryNames } from '../../mail/zip.js';
 import type { CheckDefinition } from '../types.js';
-import { stringList } from './helpers.js';
+import { normalizedSet } from './helpers.js';
 
 /**
  * Gmail blocks file types that can carry executable code, also inside archives
@@ -14,15 +14,20 @@ export function extensionOf(filename: string): string {
   return dot > 0 || (dot === 0 && base.length > 1) ? base.slice(dot) : '';
 }
 
+const DEFAULT_BLOCKED = ['.exe'];
+
+/** `exe`, `.EXE` → `.exe`: how the profile's list is compared with file names. */
+const asExtension = (e: string): string => (e.startsWith('.') ? e : `.${e}`).toLowerCase();
+
 export const dangerousAttachment: CheckDefinition = {
   id: 'message.dangerous-attachment',
   phases: ['message'],
   summary: 'Attachment of a file type Gmail blocks (also inside a ZIP)',
   check(ctx, params) {
     const message = ctx.message;
-    if (!message || message.parseError) return null;
-    const blocked = new Set(stringList(params.extensions, ['.exe']).map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase()));
-    for (const a of message.attachments ?? []) {
+    if (!message || message.parseError || !message.attachments?.length) return null;
+    const blocked = normalizedSet(params.extensions, DEFAULT_BLOCKED, asExtension);
+    for (const a of message.attachments) {
       const own = extensionOf(a.filename);
       if (blocked.has(own)) {
         return {

@@ -1,6 +1,6 @@
 import type { CheckDefinition } from '../types.js';
 import { displayHeaderName } from './header-names.js';
-import { stringList } from './helpers.js';
+import { normalizedSet } from './helpers.js';
 
 /**
  * RFC 5322 §3.6 (the table of field counts): these fields appear at most once. Gmail refuses
@@ -15,7 +15,7 @@ export const duplicateHeaders: CheckDefinition = {
   check(ctx, params) {
     const message = ctx.message;
     if (!message || message.parseError) return null;
-    const single = new Set(stringList(params.headers, SINGLE_INSTANCE).map((h) => h.toLowerCase()));
+    const single = normalizedSet(params.headers, SINGLE_INSTANCE);
     const counts = new Map<string, number>();
     for (const h of message.headers) if (single.has(h.name)) counts.set(h.name, (counts.get(h.name) ?? 0) + 1);
     const dup = [...counts].find(([, n]) => n > 1);

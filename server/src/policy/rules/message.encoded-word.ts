@@ -1,6 +1,6 @@
 import type { CheckDefinition } from '../types.js';
 import { displayHeaderName } from './header-names.js';
-import { stringList } from './helpers.js';
+import { normalizedSet } from './helpers.js';
 
 /**
  * RFC 2047 §5: an encoded-word (`=?charset?B|Q?text?=`) may replace text or a phrase, never
@@ -27,8 +27,8 @@ export const encodedWord: CheckDefinition = {
   check(ctx, params) {
     const message = ctx.message;
     if (!message || message.parseError) return null;
-    const structured = new Set(stringList(params.structured, STRUCTURED).map((h) => h.toLowerCase()));
-    const addresses = new Set(stringList(params.addressHeaders, ADDRESS_HEADERS).map((h) => h.toLowerCase()));
+    const structured = normalizedSet(params.structured, STRUCTURED);
+    const addresses = normalizedSet(params.addressHeaders, ADDRESS_HEADERS);
     const found = message.headers.find((h) => (structured.has(h.name) && ENCODED_WORD.test(h.value)) || (addresses.has(h.name) && inAddress(h.value)));
     if (!found) return null;
     const name = displayHeaderName(found.name);
