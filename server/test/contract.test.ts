@@ -128,7 +128,7 @@ describe('SMTPServer.prototype.connect is the seam that creates connections', ()
 });
 
 describe('SMTPConnection: the members connection.ts uses', () => {
-  const methods = ['init', '_setListeners', 'connectionReady', '_onCommand', 'send', '_onClose', '_parseAddressCommand', '_isSupported', 'close', 'upgrade'] as const;
+  const methods = ['init', '_setListeners', 'connectionReady', '_onCommand', 'send', '_onClose', '_parseAddressCommand', '_isSupported', '_isDisabled', 'close', 'upgrade'] as const;
 
   it.each(methods)('%s is a method of SMTPConnection.prototype', (name) => {
     expect(typeof (SMTPConnection.prototype as unknown as Record<string, unknown>)[name]).toBe('function');
@@ -180,6 +180,20 @@ describe('SMTPConnection: the members connection.ts uses', () => {
       expect(connection._isSupported('MAIL')).toBe(true);
       connection.session.disabledCommands = undefined;
       expect(connection._isSupported('AUTH')).toBe(true);
+    });
+
+    it('_isSupported asks _isDisabled with the verb trimmed and upper-cased (the adapter overrides _isDisabled)', () => {
+      const asked: string[] = [];
+      class Probe extends SMTPConnection {
+        override _isDisabled(command: string): boolean {
+          asked.push(command);
+          return command === 'NOOP';
+        }
+      }
+      const probe = new Probe(server, new net.Socket(), { remoteAddress: '127.0.0.1', remotePort: 4243 });
+      expect(probe._isSupported(' mail ')).toBe(true);
+      expect(probe._isSupported('noop')).toBe(false);
+      expect(asked).toEqual(['MAIL', 'NOOP']);
     });
 
     it('_isSupported is false for verbs smtp-server has no handler for (BDAT, EXPN, unknown)', () => {

@@ -203,4 +203,16 @@ describe('forwardConfirm', () => {
   ])('%s', async (_, records, ip, expected) => {
     expect(await forwardConfirm(new StaticDnsWorld(records), ip)).toStrictEqual(expected);
   });
+
+  it('a static world answers an address once: the same frozen answer every time, per world', async () => {
+    const records: WorldRecords = { [V4]: { PTR: ['mx.example.net'] }, 'mx.example.net': { A: [V4] } };
+    const world = new StaticDnsWorld(records);
+    const first = await forwardConfirm(world, V4);
+    expect(first).toStrictEqual({ ptrNames: ['mx.example.net'], confirmedName: 'mx.example.net', temporaryFailure: false });
+    expect(await forwardConfirm(world, V4)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.ptrNames)).toBe(true);
+    // another world with other records has its own answer
+    const other = await forwardConfirm(new StaticDnsWorld({ [V4]: { PTR: ['mx.example.net'] } }), V4);
+    expect(other).toStrictEqual({ ptrNames: ['mx.example.net'], temporaryFailure: false });
+  });
 });

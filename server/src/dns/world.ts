@@ -137,11 +137,31 @@ export interface ForwardConfirmation {
   temporaryFailure: boolean;
 }
 
+/** Addresses whose confirmation a static world remembers (a sandbox sees a handful). */
+export const CONFIRMATIONS_KEPT = 10_000;
+const confirmations = new WeakMap<StaticDnsWorld, Map<string, Promise<ForwardConfirmation>>>();
+
 /**
  * Forward-confirmed reverse DNS: the address has a PTR, and one of the PTR names resolves
  * (A or AAAA) back to the address. Gmail's 550 5.7.25 is about exactly this.
+ *
+ * A StaticDnsWorld never changes once built, so its answer for an address is computed once
+ * (two rules ask for every message: message.ptr and message.ptr-tempfail) and shared, frozen.
  */
-export async function forwardConfirm(dns: DnsWorld, ip: string): Promise<ForwardConfirmation> {
+export function forwardConfirm(dns: DnsWorld, ip: string): Promise<ForwardConfirmation> {
+  if (!(dns instanceof StaticDnsWorld)) return lookUpConfirmation(dns, ip);
+  let known = confirmations.get(dns);
+  if (!known) confirmations.set(dns, (known = new Map()));
+  let answer = known.get(ip);
+  if (!answer) {
+    answer = lookUpConfirmation(dns, ip).then((fc) => Object.freeze({ ...fc, ptrNames: Object.freeze(fc.ptrNames) as string[] }));
+    known.set(ip, answer);
+    if (known.size > CONFIRMATIONS_KEPT) known.delete(known.keys().next().value!);
+  }
+  return answer;
+}
+
+async function lookUpConfirmation(dns: DnsWorld, ip: string): Promise<ForwardConfirmation> {
   const ptr = await dns.reverse(ip);
   if (ptr.status === 'servfail') return { ptrNames: [], temporaryFailure: true };
   if (ptr.status === 'none') return { ptrNames: [], temporaryFailure: false };

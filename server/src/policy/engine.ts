@@ -20,6 +20,9 @@ export interface ScenarioHook {
 /** What the standard placeholders are made of: a session context, or just these fields of one. */
 export type ReplyVarsSource = Pick<SessionContext, 'sessionId' | 'hostname' | 'limits' | 'now'> & { client: Pick<SessionContext['client'], 'address'> };
 
+/** The verdict when no rule fires and none warns: one shared object, not one per evaluation. */
+const CONTINUE: Verdict = Object.freeze({ kind: 'continue' });
+
 export interface EngineOptions {
   scenarios?: ScenarioHook;
 }
@@ -68,7 +71,7 @@ export class PolicyEngine {
 
   /** The profile's rules for a phase, in order; the first that fires decides. */
   async evaluateRules(phase: Phase, ctx: SessionContext): Promise<Verdict> {
-    const warnings: Warning[] = [];
+    let warnings: Warning[] | undefined;
     for (const rule of this.profile.rules[phase]) {
       if (!this.isEnabled(rule)) continue;
       const def = this.checks.get(rule.check);
@@ -80,7 +83,7 @@ export class PolicyEngine {
       const reply = renderReply(rule.reply, vars);
       if (rule.warning !== undefined) {
         // a warning rule records what Gmail would hold against the sender, and evaluation goes on
-        warnings.push({
+        (warnings ??= []).push({
           at: ctx.now().getTime(),
           phase,
           ruleId: rule.id,
@@ -100,8 +103,8 @@ export class PolicyEngine {
         why: hit.why,
         fix: hit.fix,
       };
-      return warnings.length ? { kind: 'reject', reply, decision, warnings } : { kind: 'reject', reply, decision };
+      return warnings ? { kind: 'reject', reply, decision, warnings } : { kind: 'reject', reply, decision };
     }
-    return warnings.length ? { kind: 'continue', warnings } : { kind: 'continue' };
+    return warnings ? { kind: 'continue', warnings } : CONTINUE;
   }
 }

@@ -67,6 +67,8 @@ export class BouncerConnection extends SMTPConnection {
   private dropped = false;
   /** The message being received, announced to the group commit (store/write-queue.ts). */
   private expected: ExpectedMessage | undefined;
+  /** session.disabledCommands as a Set (see _isDisabled). */
+  private readonly disabledVerbs: ReadonlySet<string>;
   /** The clock the rules and the reply placeholders read (the recorder's, so tests can set it). */
   private readonly now = (): Date => new Date(this.runtime.recorderDeps.now());
 
@@ -88,6 +90,7 @@ export class BouncerConnection extends SMTPConnection {
     if (!this.profile.auth.enabled) disabled.push('AUTH');
     if (this.runtime.info.tls !== 'starttls') disabled.push('STARTTLS');
     this.session.disabledCommands = disabled;
+    this.disabledVerbs = new Set(disabled);
     connectionBySession.set(this.session, this);
     this.timer = new ReplyTimer(this.runtime.recorderDeps.bus, { sessionId: this.sessionId, listener: this.runtime.info.name, profile: this.profile.name });
     this.idle = new IdleGuard(this.profile.limits.idleTimeoutMs, () => {
@@ -112,6 +115,15 @@ export class BouncerConnection extends SMTPConnection {
       if (delay > 0) setTimeout(() => this.connectionReady(), delay).unref();
       else this.connectionReady();
     });
+  }
+
+  /**
+   * smtp-server's own test normalises every entry of session.disabledCommands for every
+   * lookup (twice per command); the adapter's entries are upper case already. The verb comes
+   * trimmed and upper-cased from _isSupported (pinned in server/test/contract.test.ts).
+   */
+  override _isDisabled(command: string): boolean {
+    return this.disabledVerbs.has(command);
   }
 
   // ---- the policy gate -------------------------------------------------------------------
