@@ -36,9 +36,16 @@ export function mayHaveAttachments(headers: ParsedFields['headers']): boolean {
   return (type !== '' && !type.startsWith('text/')) || disposition.startsWith('attachment');
 }
 
-/** Headers always; addresses from them; the full parse only when attachments are possible. */
-export async function parseForPolicy(raw: Buffer): Promise<ParsedFields> {
+/** What the rules get; `complete` when it is the full parse, display fields included. */
+export type PolicyFacts = ParsedFields & { complete: boolean };
+
+/**
+ * Headers always; addresses from them; the full parse only when attachments are possible.
+ * A full parse is all the display needs too: such a message is stored complete, with no
+ * display parse after the reply (session-recorder.ts).
+ */
+export async function parseForPolicy(raw: Buffer): Promise<PolicyFacts> {
   const headersOnly = parseForRules(raw);
-  if (headersOnly.parseError === undefined && mayHaveAttachments(headersOnly.headers)) return parseMessage(raw);
-  return { ...headersOnly, from: fromAddresses(headersOnly.headers) };
+  if (headersOnly.parseError === undefined && mayHaveAttachments(headersOnly.headers)) return { ...(await parseMessage(raw)), complete: true };
+  return { ...headersOnly, from: fromAddresses(headersOnly.headers), complete: false };
 }

@@ -437,7 +437,7 @@ export class BouncerConnection extends SMTPConnection {
       this.recorder.line('C', `<message: ${size} bytes, not stored: the connection was dropped>`);
       return false;
     }
-    const { attachmentBodies, ...fields } = parsed;
+    const { attachmentBodies, complete, ...fields } = parsed;
     const record: MessageRecord = {
       id: messageId,
       sessionId: this.sessionId,
@@ -458,7 +458,8 @@ export class BouncerConnection extends SMTPConnection {
     this.recorder.line('C', `<message: ${size} bytes${truncated ? `, cut at ${raw.length}` : ''}, stored as ${messageId}>`);
     try {
       const stored = verdict.kind === 'continue' ? withAuthenticationResults(raw, auth) : raw;
-      await this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies }, this.expected);
+      // a message parsed in full for the rules is stored with its display fields and attachments
+      await this.recorder.saveMessage({ record, raw: stored, attachments: attachmentBodies }, { expected: this.expected, complete });
     } catch (err) {
       this.runtime.log.error({ err, session: this.sessionId }, 'store write failed');
       this.recorder.decision(this.storeFailure((err as Error).message));

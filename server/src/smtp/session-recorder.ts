@@ -111,21 +111,30 @@ export class SessionRecorder {
 
   /**
    * Stores the message (with the session's row) and resolves once it is committed; rejects if
-   * the store fails. Its display fields are parsed afterwards; `message.stored` is published
-   * when they are written.
+   * the store fails. Its display fields are parsed afterwards, unless it is `complete` (parsed
+   * in full already, attachments included); `message.stored` is published once they are
+   * written.
    */
-  async saveMessage(message: NewMessage, expected?: ExpectedMessage): Promise<void> {
-    await this.deps.display.room();
+  async saveMessage(message: NewMessage, opts: { expected?: ExpectedMessage; complete?: boolean } = {}): Promise<void> {
+    const complete = opts.complete ?? false;
+    if (!complete) await this.deps.display.room();
     // pushed, not copied: a session may carry thousands of messages
     this.record.messageIds.push(message.record.id);
     try {
-      await this.deps.writer.saveMessage(message, this.record, { displayPending: true, expected });
+      await this.deps.writer.saveMessage(message, this.record, { displayPending: !complete, expected: opts.expected });
     } catch (err) {
       const at = this.record.messageIds.lastIndexOf(message.record.id);
       if (at >= 0) this.record.messageIds.splice(at, 1);
       throw err;
     }
     if (message.record.status === 'accepted') this.accepted++;
+    if (complete) {
+      // parsing it again would store its attachments twice (the SQLite store refused that
+      // and retried every second, forever)
+      if (message.record.subject !== undefined) this.record.subject = message.record.subject;
+      this.deps.bus.publish('message.stored', { message: messageSummary(message.record) });
+      return;
+    }
     const job = this.deps.display.enqueue(message.record, message.raw);
     const parsed = job.parsed.then((full) => {
       // the session's subject is its last message's
