@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dkimKey, plainMessage, signedMessage } from '../../test/support/dkim.js';
 import { StaticDnsWorld } from '../dns/world.js';
-import { AuthMemo } from './auth-memo.js';
+import { AUTH_MEMO_MAX_INPUT_BYTES, AuthMemo } from './auth-memo.js';
 import type { MessageAuth } from './auth-types.js';
 import { authenticateMessage, type AuthenticatorSettings, type MessageEnvelope } from './authenticate.js';
 
@@ -76,6 +76,19 @@ describe('the authentication memo', () => {
     expect(() => {
       (a.spf as { result: string }).result = 'fail';
     }).toThrow(TypeError);
+  });
+
+  it('does not remember a message whose From and Return-Path fields are longer than the limit', async () => {
+    const memo = new AuthMemo();
+    const name = 'A'.repeat(AUTH_MEMO_MAX_INPUT_BYTES);
+    const raw = await plainMessage({ from: `"${name}" <alice@example.com>`, to: 'bob@gmail.com', subject: 'long', text: 'x\r\n' });
+    const expected = await authenticateMessage(raw, env(), fresh);
+    expect(await authenticateMessage(raw, env(), { ...fresh, memo })).toEqual(expected);
+    expect(memo.size).toBe(0);
+    // a From of the usual size is
+    const short = await plainMessage({ from: 'Alice <alice@example.com>', to: 'bob@gmail.com', subject: 'short', text: 'x\r\n' });
+    await authenticateMessage(short, env(), { ...fresh, memo });
+    expect(memo.size).toBe(1);
   });
 
   it('forgets the oldest entry beyond its size', async () => {

@@ -18,6 +18,12 @@ import type { MessageAuth } from './auth-types.js';
 
 /** Distinct (From, Return-Path, envelope) combinations remembered; ~2 KB each. */
 export const AUTH_MEMO_ENTRIES = 1000;
+/**
+ * Inputs (the From and Return-Path fields) longer than this are not remembered: a From field
+ * may legally be as long as the message, and a thousand of them must not be kept in memory.
+ * Real ones are a few hundred bytes.
+ */
+export const AUTH_MEMO_MAX_INPUT_BYTES = 4096;
 
 export class AuthMemo {
   private readonly entries = new Map<string, Promise<MessageAuth>>();

@@ -18,7 +18,7 @@
 import { createRequire } from 'node:module';
 import { mailauthSteps } from './mailauth-steps.js';
 import { authenticationInput } from './auth-input.js';
-import type { AuthMemo } from './auth-memo.js';
+import { AUTH_MEMO_MAX_INPUT_BYTES, type AuthMemo } from './auth-memo.js';
 import { mailauthResolver } from '../dns/mailauth-resolver.js';
 import type { DnsWorld } from '../dns/world.js';
 import type { ArcAuth, AuthResultValue, DkimAuth, DmarcAuth, MessageAuth, SpfAuth } from './auth-types.js';
@@ -116,7 +116,7 @@ export function authenticateMessage(raw: Buffer, env: MessageEnvelope, settings:
   // An unsigned message is given as its From and Return-Path fields only (auth-input.ts); with
   // the envelope they are all that decides its result (auth-memo.ts)
   const input = authenticationInput(raw);
-  if (!settings.memo || input === raw) return authenticateInput(input, env, settings);
+  if (!settings.memo || input === raw || input.length > AUTH_MEMO_MAX_INPUT_BYTES) return authenticateInput(input, env, settings);
   const key = [env.ip, env.helo ?? '', env.mailFrom, env.mta, input.toString('latin1')].join('\u0000');
   return settings.memo.get(key, () => authenticateInput(input, env, settings));
 }
