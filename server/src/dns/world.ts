@@ -4,6 +4,7 @@
  * read records declared in the config, like a zone file.
  */
 import net from 'node:net';
+import { BoundedMemo } from '../util/bounded-memo.js';
 
 export type RecordType = 'A' | 'AAAA' | 'PTR' | 'MX' | 'TXT';
 
@@ -139,7 +140,7 @@ export interface ForwardConfirmation {
 
 /** Addresses whose confirmation a static world remembers (a sandbox sees a handful). */
 export const CONFIRMATIONS_KEPT = 10_000;
-const confirmations = new WeakMap<StaticDnsWorld, Map<string, Promise<ForwardConfirmation>>>();
+const confirmations = new WeakMap<StaticDnsWorld, BoundedMemo<ForwardConfirmation>>();
 
 /**
  * Forward-confirmed reverse DNS: the address has a PTR, and one of the PTR names resolves
@@ -151,14 +152,8 @@ const confirmations = new WeakMap<StaticDnsWorld, Map<string, Promise<ForwardCon
 export function forwardConfirm(dns: DnsWorld, ip: string): Promise<ForwardConfirmation> {
   if (!(dns instanceof StaticDnsWorld)) return lookUpConfirmation(dns, ip);
   let known = confirmations.get(dns);
-  if (!known) confirmations.set(dns, (known = new Map()));
-  let answer = known.get(ip);
-  if (!answer) {
-    answer = lookUpConfirmation(dns, ip).then((fc) => Object.freeze({ ...fc, ptrNames: Object.freeze(fc.ptrNames) as string[] }));
-    known.set(ip, answer);
-    if (known.size > CONFIRMATIONS_KEPT) known.delete(known.keys().next().value!);
-  }
-  return answer;
+  if (!known) confirmations.set(dns, (known = new BoundedMemo(CONFIRMATIONS_KEPT)));
+  return known.get(ip, () => lookUpConfirmation(dns, ip));
 }
 
 async function lookUpConfirmation(dns: DnsWorld, ip: string): Promise<ForwardConfirmation> {

@@ -10,10 +10,10 @@
  * the SPF, DKIM, ARC and DMARC steps cost ~10% of the main thread per message under load
  * (docs/benchmarks.md, session 8) to recompute an answer already known.
  *
- * Signed messages are never remembered (their result depends on the body). Results are
- * frozen, since one object is handed to many messages; at most `maxEntries` are kept, the
- * oldest forgotten first.
+ * Signed messages are never remembered (their result depends on the body). What is kept, and
+ * for how long, is util/bounded-memo.ts's: frozen results, the oldest forgotten first.
  */
+import { BoundedMemo } from '../util/bounded-memo.js';
 import type { MessageAuth } from './auth-types.js';
 
 /** Distinct (From, Return-Path, envelope) combinations remembered; ~2 KB each. */
@@ -25,41 +25,9 @@ export const AUTH_MEMO_ENTRIES = 1000;
  */
 export const AUTH_MEMO_MAX_INPUT_BYTES = 4096;
 
-export class AuthMemo {
-  private readonly entries = new Map<string, Promise<MessageAuth>>();
-  hits = 0;
-
-  constructor(private readonly maxEntries = AUTH_MEMO_ENTRIES) {}
-
-  get size(): number {
-    return this.entries.size;
+/** The memo of unsigned messages' results, one per server (main.ts). */
+export class AuthMemo extends BoundedMemo<MessageAuth> {
+  constructor(maxEntries = AUTH_MEMO_ENTRIES) {
+    super(maxEntries);
   }
-
-  /**
-   * The remembered result for `key`, or `compute()`'s, remembered. A computation that fails
-   * is not kept: the next message tries again.
-   */
-  get(key: string, compute: () => Promise<MessageAuth>): Promise<MessageAuth> {
-    const known = this.entries.get(key);
-    if (known) {
-      this.hits++;
-      return known;
-    }
-    const result = compute().then(deepFreeze);
-    this.entries.set(key, result);
-    result.catch(() => this.entries.delete(key));
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    return result;
-  }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

@@ -67,7 +67,7 @@ export class BouncerConnection extends SMTPConnection {
   private dropped = false;
   /** The message being received, announced to the group commit (store/write-queue.ts). */
   private expected: ExpectedMessage | undefined;
-  /** session.disabledCommands as a Set (see _isDisabled). */
+  /** Verbs this session refuses as unknown (see _isDisabled). */
   private readonly disabledVerbs: ReadonlySet<string>;
   /** The clock the rules and the reply placeholders read (the recorder's, so tests can set it). */
   private readonly now = (): Date => new Date(this.runtime.recorderDeps.now());
@@ -85,12 +85,12 @@ export class BouncerConnection extends SMTPConnection {
       clientPort: this.remotePort,
       tls: this.secure,
     });
-    // per-session command switches: smtp-server reads session.disabledCommands when it is an array
-    const disabled = [...DISABLED_VERBS];
-    if (!this.profile.auth.enabled) disabled.push('AUTH');
-    if (this.runtime.info.tls !== 'starttls') disabled.push('STARTTLS');
-    this.session.disabledCommands = disabled;
-    this.disabledVerbs = new Set(disabled);
+    // per-session command switches, read by _isDisabled below (instead of smtp-server's
+    // session.disabledCommands, which it normalises entry by entry at every lookup)
+    const disabled = new Set(DISABLED_VERBS);
+    if (!this.profile.auth.enabled) disabled.add('AUTH');
+    if (this.runtime.info.tls !== 'starttls') disabled.add('STARTTLS');
+    this.disabledVerbs = disabled;
     connectionBySession.set(this.session, this);
     this.timer = new ReplyTimer(this.runtime.recorderDeps.bus, { sessionId: this.sessionId, listener: this.runtime.info.name, profile: this.profile.name });
     this.idle = new IdleGuard(this.profile.limits.idleTimeoutMs, () => {
@@ -118,9 +118,9 @@ export class BouncerConnection extends SMTPConnection {
   }
 
   /**
-   * smtp-server's own test normalises every entry of session.disabledCommands for every
-   * lookup (twice per command); the adapter's entries are upper case already. The verb comes
-   * trimmed and upper-cased from _isSupported (pinned in server/test/contract.test.ts).
+   * Replaces smtp-server's test, which normalises every entry of session.disabledCommands at
+   * every lookup (twice per command). The verb comes trimmed and upper-cased from
+   * _isSupported (pinned in server/test/contract.test.ts).
    */
   override _isDisabled(command: string): boolean {
     return this.disabledVerbs.has(command);

@@ -2,14 +2,14 @@ import type { CheckDefinition } from '../types.js';
 import { displayHeaderName } from './header-names.js';
 import { normalizedSet, numberParam } from './helpers.js';
 
+/** Fields without the per-field size limit (Gmail's page names them). */
+const EXEMPT = ['to', 'cc', 'references'];
+
 /**
  * Gmail's header limits (support.google.com/a/answer/14016360): 500 KB of header in total,
  * 5,000 fields, 32 KB per field value (To, Cc and References excepted), Subject up to 998
  * characters, Message-ID up to 500, a field name up to 1 KB → 552 5.3.4 (G26).
  */
-/** Fields without the per-field size limit (Gmail's page names them). */
-const EXEMPT = ['to', 'cc', 'references'];
-
 export const headerLimits: CheckDefinition = {
   id: 'message.header-limits',
   phases: ['message'],
