@@ -4,7 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { createParsePool, type ParsePool } from './parse-pool.js';
+
+/** mailparser, but stuck or crashing on some subjects (the timeout and crash paths). */
+const STUCK_PARSER = fileURLToPath(new URL('./stuck-parser.fixture.cjs', import.meta.url));
 
 const message = (subject: string) =>
   Buffer.from(`From: a@sender.example\r\nTo: b@rcpt.example\r\nSubject: ${subject}\r\n\r\nhello ${subject}\r\n`);
@@ -78,6 +82,26 @@ describe('parse pool', () => {
     const fields = await pool.parse(message('late'));
     expect(fields.parseError).toBe('Bouncer stopped before the message was parsed');
     expect(pool.workers).toBe(0);
+  });
+
+  it('a parse stuck in a loop is given up: that message gets a parse error, the others of its worker a second chance, the next message a new worker', async () => {
+    pool = createParsePool(1, { timeoutMs: 300, parserModule: STUCK_PARSER });
+    // one batch to one worker: the stuck parse holds up the others, whose results wait in
+    // the worker's outbox, and all three time out together
+    const results = await Promise.all(['before', 'hang', 'after'].map((s) => pool!.parse(message(s))));
+    expect(results.map((r) => r.subject)).toEqual(['before', undefined, 'after']);
+    expect(results.map((r) => r.parseError)).toEqual([undefined, 'parsing took longer than 0.3 s', undefined]);
+    expect(results[2]!.text).toBe('hello after\n');
+    expect((await pool.parse(message('next'))).subject).toBe('next');
+    expect(pool.pending).toBe(0);
+  });
+
+  it('a worker that exits mid-parse: its messages get a second chance, and the one that kills it again a parse error', async () => {
+    pool = createParsePool(1, { parserModule: STUCK_PARSER });
+    const results = await Promise.all(['one', 'crash', 'two'].map((s) => pool!.parse(message(s))));
+    expect(results.map((r) => r.subject)).toEqual(['one', undefined, 'two']);
+    expect(results[1]!.parseError).toBe('the parse worker exited');
+    expect((await pool.parse(message('three'))).subject).toBe('three');
   });
 
   it('with 0 workers parses in this thread', async () => {

@@ -38,13 +38,20 @@ export const WORKER_IDLE_MS = 10_000;
 export interface ParsePoolOptions {
   /** Defaults to {@link WORKER_IDLE_MS}. */
   idleMs?: number;
+  /** Defaults to {@link PARSE_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /**
+   * The module the workers take `simpleParser(raw, options)` from: mailparser, unless a test
+   * needs a parser that gets stuck.
+   */
+  parserModule?: string;
 }
 
 // Messages go to the worker, and results come back, in batches: one postMessage per
 // event-loop turn instead of one per message (each costs a cross-thread wake-up).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { simpleParser } = require(workerData.mailparser);
+const { simpleParser } = require(workerData.parser);
 let outbox = [];
 function reply(result) {
   if (outbox.push(result) === 1) setImmediate(() => { const batch = outbox; outbox = []; parentPort.postMessage(batch); });
@@ -70,8 +77,17 @@ parentPort.on('message', ({ ids, ends, bytes }) => {
 `;
 
 interface Job {
+  raw: Buffer;
   resolve: (fields: ParsedFields) => void;
   timer: NodeJS.Timeout;
+  /** A job of a worker that failed, given a second chance (see RetryLane). */
+  retried: boolean;
+}
+
+interface WorkerSettings {
+  idleMs: number;
+  timeoutMs: number;
+  parser: string;
 }
 
 type Reply = { id: number; ok: true; parsed: ParsedMailSubset } | { id: number; ok: false; error: string };
@@ -83,14 +99,18 @@ class ParseWorker {
   private idleTimer: NodeJS.Timeout | undefined;
   private lastPost = 0;
 
-  /** `onGone` runs once, when the worker failed or retired: the pool forgets it. */
+  /**
+   * `onGone` runs once, when the worker failed or retired: the pool forgets it. `onOrphan`
+   * gets the jobs a failed worker left unfinished that deserve a second chance.
+   */
   constructor(
     private readonly onGone: (w: ParseWorker) => void,
-    private readonly idleMs: number,
+    private readonly onOrphan: (job: Job) => void,
+    private readonly settings: WorkerSettings,
   ) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { mailparser: require.resolve('mailparser'), options: PARSER_OPTIONS },
+      workerData: { parser: settings.parser, options: PARSER_OPTIONS },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     this.worker.unref();
@@ -107,13 +127,13 @@ class ParseWorker {
     this.worker.on('exit', () => this.fail('the parse worker exited'));
   }
 
-  post(id: number, raw: Buffer, resolve: (fields: ParsedFields) => void): void {
+  post(id: number, raw: Buffer, resolve: (fields: ParsedFields) => void, retried = false): void {
     // one timer for the worker's life, re-armed when it fires, not one per message or batch
     this.lastPost = performance.now();
-    this.idleTimer ??= setTimeout(() => this.checkIdle(), this.idleMs).unref();
-    const timer = setTimeout(() => this.fail(`parsing took longer than ${PARSE_TIMEOUT_MS / 1000} s`), PARSE_TIMEOUT_MS);
+    this.idleTimer ??= setTimeout(() => this.checkIdle(), this.settings.idleMs).unref();
+    const timer = setTimeout(() => this.fail(`parsing took longer than ${this.settings.timeoutMs / 1000} s`), this.settings.timeoutMs);
     timer.unref();
-    this.jobs.set(id, { resolve, timer });
+    this.jobs.set(id, { raw, resolve, timer, retried });
     this.outbox.push({ id, raw });
     if (this.outbox.length === 1) setImmediate(() => this.send());
   }
@@ -144,27 +164,35 @@ class ParseWorker {
    */
   private checkIdle(): void {
     const quiet = performance.now() - this.lastPost;
-    if (this.jobs.size === 0 && quiet >= this.idleMs) {
+    const idleMs = this.settings.idleMs;
+    if (this.jobs.size === 0 && quiet >= idleMs) {
       this.idleTimer = undefined;
       this.onGone(this);
       void this.terminate();
       return;
     }
-    this.idleTimer = setTimeout(() => this.checkIdle(), this.jobs.size > 0 ? this.idleMs : this.idleMs - quiet).unref();
+    this.idleTimer = setTimeout(() => this.checkIdle(), this.jobs.size > 0 ? idleMs : idleMs - quiet).unref();
   }
 
-  /** Every job still here ends with the parse error; the next message gets a new worker. */
+  /**
+   * The worker is replaced; the next message gets a new one. Which of its unfinished jobs
+   * made it fail (a parse stuck in a loop, a crash) cannot be told: the others were as far
+   * as their turn in the same thread, and finished results wait in its outbox. So each job
+   * that had no second chance yet gets one, alone (RetryLane); one that had ends with the
+   * parse error.
+   */
   private fail(reason: string): void {
     clearTimeout(this.idleTimer);
     const jobs = [...this.jobs.values()];
     this.jobs.clear();
     this.outbox = [];
-    for (const job of jobs) {
-      clearTimeout(job.timer);
-      job.resolve(parseFailure(reason));
-    }
     this.onGone(this);
     void this.worker.terminate();
+    for (const job of jobs) {
+      clearTimeout(job.timer);
+      if (job.retried) job.resolve(parseFailure(reason));
+      else this.onOrphan(job);
+    }
   }
 
   terminate(): Promise<number> {
@@ -172,7 +200,7 @@ class ParseWorker {
     this.worker.removeAllListeners('exit');
     for (const job of this.jobs.values()) {
       clearTimeout(job.timer);
-      job.resolve(parseFailure('Bouncer stopped before the message was parsed'));
+      job.resolve(parseFailure(STOPPED));
     }
     this.jobs.clear();
     return this.worker.terminate();
@@ -212,7 +240,11 @@ export function createParsePool(workers: number, options: ParsePoolOptions = {})
       async close() {},
     };
   }
-  const idleMs = options.idleMs ?? WORKER_IDLE_MS;
+  const settings: WorkerSettings = {
+    idleMs: options.idleMs ?? WORKER_IDLE_MS,
+    timeoutMs: options.timeoutMs ?? PARSE_TIMEOUT_MS,
+    parser: options.parserModule ?? require.resolve('mailparser'),
+  };
   const pool: ParseWorker[] = [];
   let nextId = 0;
   let closed = false;
@@ -220,27 +252,85 @@ export function createParsePool(workers: number, options: ParsePoolOptions = {})
     const i = pool.indexOf(gone);
     if (i >= 0) pool.splice(i, 1);
   };
+  const lane = new RetryLane(settings, () => ++nextId);
   return {
     parse(raw) {
-      if (closed) return Promise.resolve(parseFailure('Bouncer stopped before the message was parsed'));
+      if (closed) return Promise.resolve(parseFailure(STOPPED));
       // the least busy worker; another one only if every running one is busy
       let worker = pool.length ? pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a)) : undefined;
       if (!worker || (worker.jobs.size > 0 && pool.length < workers)) {
-        worker = new ParseWorker(forget, idleMs);
+        worker = new ParseWorker(forget, (job) => lane.add(job), settings);
         pool.push(worker);
       }
       const chosen = worker;
       return new Promise((resolve) => chosen.post(++nextId, raw, resolve));
     },
     get pending() {
-      return pool.reduce((n, w) => n + w.jobs.size, 0);
+      return pool.reduce((n, w) => n + w.jobs.size, 0) + lane.pending;
     },
     get workers() {
-      return pool.length;
+      return pool.length + lane.workers;
     },
     async close() {
       closed = true;
-      await Promise.all(pool.splice(0).map((w) => w.terminate()));
+      await Promise.all([...pool.splice(0).map((w) => w.terminate()), lane.close()]);
     },
   };
+}
+
+const STOPPED = 'Bouncer stopped before the message was parsed';
+
+/**
+ * Second chances, one message at a time on a worker of their own: a message that gets its
+ * worker stuck again is then the only one to wait for the timeout, and the only one to fail.
+ */
+class RetryLane {
+  private readonly queue: Job[] = [];
+  private worker: ParseWorker | undefined;
+  private running = false;
+  private closed = false;
+
+  constructor(
+    private readonly settings: WorkerSettings,
+    private readonly nextId: () => number,
+  ) {}
+
+  get pending(): number {
+    return this.queue.length + (this.running ? 1 : 0);
+  }
+
+  get workers(): number {
+    return this.worker ? 1 : 0;
+  }
+
+  add(job: Job): void {
+    if (this.closed) {
+      job.resolve(parseFailure(STOPPED));
+      return;
+    }
+    this.queue.push(job);
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    for (let job = this.queue.shift(); job && !this.closed; job = this.queue.shift()) {
+      const worker = (this.worker ??= new ParseWorker(
+        (gone) => {
+          if (this.worker === gone) this.worker = undefined;
+        },
+        // never called: a retried job that fails again ends with the parse error
+        (orphan) => orphan.resolve(parseFailure(STOPPED)),
+        this.settings,
+      ));
+      job.resolve(await new Promise<ParsedFields>((resolve) => worker.post(this.nextId(), job.raw, resolve, true)));
+    }
+    this.running = false;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.resolve(parseFailure(STOPPED));
+    await this.worker?.terminate();
+  }
 }
