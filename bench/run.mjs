@@ -51,6 +51,7 @@ const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --parse-workers <n>    Bouncer's store.parseWorkers, to compare
   --commit-delay <ms>    Bouncer's store.commitDelayMs, to compare
   --sibling-wait <ms>    Bouncer's store.siblingWaitMs, to compare
+  --checkpoint-thread <on|off>  Bouncer's store.checkpointThread, to compare (on)
   -h, --help             this text
 `;
 let parsed;
@@ -74,6 +75,7 @@ try {
       'parse-workers': { type: 'string' },
       'commit-delay': { type: 'string' },
       'sibling-wait': { type: 'string' },
+      'checkpoint-thread': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -87,6 +89,10 @@ if (parsed.help) {
 }
 const opt = (name, fallback) => parsed[name] ?? fallback;
 const flag = (name) => parsed[name] === true;
+if (parsed['checkpoint-thread'] !== undefined && !['on', 'off'].includes(parsed['checkpoint-thread'])) {
+  console.error(`bench: --checkpoint-thread wants on or off, not "${parsed['checkpoint-thread']}"`);
+  process.exit(2);
+}
 // counts of at least 1; the rest may be 0
 for (const [names, min] of [[['runs', 'messages', 'serial', 'sessions'], 1], [['warmup', 'soak', 'parse-workers', 'commit-delay', 'sibling-wait'], 0]]) {
   for (const name of names) {
@@ -192,6 +198,7 @@ const BENCH_CONFIG = {
     ...(opt('parse-workers') !== undefined ? { parseWorkers: Number(opt('parse-workers')) } : {}),
     ...(opt('commit-delay') !== undefined ? { commitDelayMs: Number(opt('commit-delay')) } : {}),
     ...(opt('sibling-wait') !== undefined ? { siblingWaitMs: Number(opt('sibling-wait')) } : {}),
+    ...(opt('checkpoint-thread') !== undefined ? { checkpointThread: opt('checkpoint-thread') !== 'off' } : {}),
   },
   smtp: { maxConnections: 1000 },
 };

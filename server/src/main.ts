@@ -127,7 +127,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     .filter((p): p is string => !!p);
   if (missing.length) throw new ConfigError(missing);
 
-  const store = openStore({ kind: config.store.kind, path: config.store.path });
+  const store = openStore({ kind: config.store.kind, path: config.store.path, checkpointThread: config.store.checkpointThread });
   const bus = new EventBus();
   const scenarios = new ScenarioRegistry({ profiles: () => profiles.values(), bus });
   const engines = new Map([...profiles].map(([name, p]) => [name, new PolicyEngine(p, CHECKS, { scenarios })]));

@@ -83,9 +83,11 @@ export const configSchema = z
         siblingWaitMs: z.number().int().min(0).max(1000).default(DEFAULT_SIBLING_WAIT_MS),
         /** Worker threads parsing messages for display after the reply (0: the main thread). */
         parseWorkers: z.number().int().min(0).max(16).default(1),
+        /** SQLite: checkpoint the WAL in a thread of its own, not inside the SMTP path's commits. */
+        checkpointThread: z.boolean().default(true),
       })
       .strict()
-      .default({ kind: 'sqlite', path: './data/bouncer.sqlite', retention: { sessions: 10_000, messages: 10_000 }, commitDelayMs: 0, siblingWaitMs: DEFAULT_SIBLING_WAIT_MS, parseWorkers: 1 }),
+      .default({ kind: 'sqlite', path: './data/bouncer.sqlite', retention: { sessions: 10_000, messages: 10_000 }, commitDelayMs: 0, siblingWaitMs: DEFAULT_SIBLING_WAIT_MS, parseWorkers: 1, checkpointThread: true }),
     /** Extra profile directories; a profile there replaces a built-in one of the same name. */
     profileDirs: z.array(z.string()).default([]),
     dns: z

@@ -11,6 +11,8 @@ export interface StoreOptions {
   kind: 'sqlite' | 'memory';
   /** The SQLite file; ignored for the memory store. */
   path: string;
+  /** SQLite: checkpoint the WAL in a thread of its own (checkpointer.ts); off unless asked for. */
+  checkpointThread?: boolean;
 }
 
 export function openStore(opts: StoreOptions): Store {
@@ -20,5 +22,5 @@ export function openStore(opts: StoreOptions): Store {
   if (opts.path !== ':memory:' && opts.path !== '') {
     mkdirSync(path.dirname(path.resolve(opts.path)), { recursive: true });
   }
-  return new SqliteStore(opts.path);
+  return new SqliteStore(opts.path, { checkpointThread: opts.checkpointThread ?? false });
 }

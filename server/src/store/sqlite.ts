@@ -13,6 +13,7 @@
  * fold ASCII, and the in-memory store folds with String#toLowerCase.
  */
 import Database from 'better-sqlite3';
+import { Checkpointer } from './checkpointer.js';
 import {
   assertSameSession,
   listSearchText,
@@ -183,10 +184,23 @@ function displayParams(m: MessageRecord): Params {
   };
 }
 
+export interface SqliteStoreOptions {
+  /**
+   * Checkpoint the WAL in a thread of its own (checkpointer.ts) instead of inside the commits.
+   * Ignored for ':memory:' and '', which no second connection can open.
+   */
+  checkpointThread?: boolean;
+}
+
+/** SQLite's own wal_autocheckpoint default, in pages. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
 
   private readonly db: Database.Database;
+  /** Checkpoints the WAL off this thread, if asked to (SqliteStoreOptions.checkpointThread). */
+  private readonly checkpointer: Checkpointer | undefined;
 
   private readonly upsertSessionStmt;
   private readonly insertMessageStmt;
@@ -215,7 +229,7 @@ export class SqliteStore implements Store {
   private readonly pruneTx: (limits: RetentionLimits) => { sessions: number; messages: number };
   private readonly writeBatchTx: (ops: WriteOp[]) => void;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(path);
     try {
       this.configure();
@@ -223,6 +237,14 @@ export class SqliteStore implements Store {
     } catch (err) {
       this.db.close();
       throw err;
+    }
+    // ':memory:' and '' are private to this connection: no other one could checkpoint them
+    if (options.checkpointThread && path !== ':memory:' && path !== '') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new Checkpointer(path, () => {
+        // the thread is gone: this connection checkpoints inside its commits again
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+      });
     }
 
     this.upsertSessionStmt = this.db.prepare<Params>(`
@@ -338,7 +360,14 @@ export class SqliteStore implements Store {
   }
 
   writeBatch(ops: WriteOp[]): void {
-    if (ops.length > 0) this.writeBatchTx(ops);
+    if (ops.length === 0) return;
+    this.writeBatchTx(ops);
+    this.checkpointer?.nudge();
+  }
+
+  /** A checkpoint by the checkpoint thread now; undefined without one (tests). */
+  checkpointInThread(): Promise<{ busy: number; log: number; checkpointed: number } | undefined> {
+    return this.checkpointer?.checkpoint() ?? Promise.resolve(undefined);
   }
 
   pendingDisplay(): string[] {
@@ -457,15 +486,21 @@ export class SqliteStore implements Store {
 
   deleteMessage(id: string): boolean {
     // Raw source and attachments go by ON DELETE CASCADE.
-    return this.deleteMessageStmt.run(id).changes > 0;
+    const deleted = this.deleteMessageStmt.run(id).changes > 0;
+    this.checkpointer?.nudge();
+    return deleted;
   }
 
   deleteAllMessages(): number {
-    return this.deleteAllMessagesStmt.run().changes;
+    const deleted = this.deleteAllMessagesStmt.run().changes;
+    this.checkpointer?.nudge();
+    return deleted;
   }
 
   prune(limits: RetentionLimits): { sessions: number; messages: number } {
-    return this.pruneTx(limits);
+    const pruned = this.pruneTx(limits);
+    this.checkpointer?.nudge();
+    return pruned;
   }
 
   counts(): { sessions: number; messages: number; accepted: number; rejected: number } {
@@ -475,7 +510,9 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    // Closing the last connection checkpoints the WAL into the main file.
+    // Closing the last connection checkpoints the WAL into the main file (this one, or the
+    // checkpoint thread's, whichever closes last).
+    this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 
