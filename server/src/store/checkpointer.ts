@@ -5,11 +5,13 @@
  * every SMTP reply. Replaying the benchmark's batches, that was a third of the time spent
  * committing (1.67 → 1.12 ms per 17-message commit; docs/benchmarks.md, session 9).
  *
- * Here the store's connection never checkpoints (wal_autocheckpoint = 0); after commits it
- * nudges this thread (at most every {@link NUDGE_INTERVAL_MS}), whose own connection runs a
- * PASSIVE checkpoint: it copies what it can without waiting for (or blocking) the writer or
- * any reader. Durability does not change: a commit is durable once it is in the WAL
- * (synchronous = NORMAL, see sqlite.ts), a checkpoint only moves it into the main file.
+ * Here, after commits, the store's connection nudges this thread (at most every
+ * {@link NUDGE_INTERVAL_MS}), whose own connection runs a PASSIVE checkpoint: it copies what
+ * it can without waiting for (or blocking) the writer or any reader. The store's connection
+ * keeps a rarer checkpoint of its own as a backstop, which then has little left to copy
+ * (BACKSTOP_AUTOCHECKPOINT_PAGES in sqlite.ts, where the reason is). Durability does not
+ * change: a commit is durable once it is in the WAL (synchronous = NORMAL, see sqlite.ts),
+ * a checkpoint only moves it into the main file.
  *
  * If the thread fails, the store's connection goes back to checkpointing itself (onFailure),
  * so the WAL never grows without bound.
@@ -22,8 +24,11 @@ import { Worker } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 
-/** The least time between two nudges: under load, a checkpoint every this often. */
-export const NUDGE_INTERVAL_MS = 200;
+/**
+ * The least time between two nudges: under load, a checkpoint every this often (at the
+ * benchmark's ~40 MB of WAL a second, ~2 MB each, a few of them per backstop cycle).
+ */
+export const NUDGE_INTERVAL_MS = 50;
 
 /** The thread's young generation: it allocates next to nothing (MB). */
 const YOUNG_GENERATION_MB = 1;

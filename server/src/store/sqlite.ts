@@ -195,6 +195,16 @@ export interface SqliteStoreOptions {
 /** SQLite's own wal_autocheckpoint default, in pages. */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
+/**
+ * With the checkpoint thread, this connection still checkpoints once the WAL holds this many
+ * pages (16 MB). The thread's PASSIVE checkpoints run beside this connection's commits, so
+ * under steady load they never catch up to the very last frame, and SQLite starts the WAL
+ * over only after a checkpoint that did: without this backstop the WAL grew by the whole
+ * load (320 MB after 20,000 messages). The thread has copied all but the last few frames by
+ * then, so the backstop copies little; it also syncs, 4× less often than by default.
+ */
+const BACKSTOP_AUTOCHECKPOINT_PAGES = 4000;
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
 
@@ -240,7 +250,7 @@ export class SqliteStore implements Store {
     }
     // ':memory:' and '' are private to this connection: no other one could checkpoint them
     if (options.checkpointThread && path !== ':memory:' && path !== '') {
-      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
       this.checkpointer = new Checkpointer(path, () => {
         // the thread is gone: this connection checkpoints inside its commits again
         if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
