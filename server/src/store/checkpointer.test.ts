@@ -2,9 +2,8 @@
  * WAL checkpoints in their own thread (checkpointer.ts), with real SQLite files and a real
  * worker thread: the writing connection checkpoints only as a backstop while the thread is
  * there, which keeps the WAL bounded; the thread's PASSIVE checkpoints move every committed
- * frame into the database file; the thread
- * retires when idle and comes back with the next commit, and if it dies the writing
- * connection checkpoints by itself again.
+ * frame into the database file; the thread retires when idle and comes back with the next
+ * commit; and if it dies the writing connection checkpoints by itself again.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
