@@ -139,6 +139,22 @@ describe('SqliteStore with checkpointThread', () => {
     }
   });
 
+  it('starts the thread only for a write that changed something (retention pruning runs every 10 s, idle or not)', () => {
+    const store = new SqliteStore(path.join(dir, 'idle.sqlite'), { checkpointThread: true });
+    const threads = () => (store as unknown as { checkpointer: Checkpointer }).checkpointer.threads;
+    try {
+      expect(store.prune({ sessions: 10, messages: 10 })).toEqual({ sessions: 0, messages: 0 });
+      expect(store.deleteMessage('no-such-message')).toBe(false);
+      expect(store.deleteAllMessages()).toBe(0);
+      expect(threads()).toBe(0);
+      const record: SessionRecord = { id: 's1', listener: 'mx', profile: 'gmail-mx', startedAt: 1, clientAddress: '192.0.2.1', clientPort: 1, tls: false, outcome: 'accepted', lines: [], decisions: [], warnings: [], messageIds: [] };
+      store.writeBatch([{ kind: 'session', session: record }]);
+      expect(threads()).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
   it('without it, SQLite checkpoints inside the commits as usual', async () => {
     const store = new SqliteStore(path.join(dir, 'e.sqlite'));
     try {

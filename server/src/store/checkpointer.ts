@@ -43,8 +43,10 @@ db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
 parentPort.on('message', (m) => {
   if (m === 'close') { db.close(); parentPort.close(); return; }
-  // [busy, frames in the WAL, frames checkpointed]
-  const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+  // [busy, frames in the WAL, frames checkpointed]; an error (the file gone, say) is
+  // reported like a busy checkpoint: the store's backstop still checkpoints
+  let row;
+  try { [row] = db.pragma('wal_checkpoint(PASSIVE)'); } catch { row = { busy: 1, log: -1, checkpointed: -1 }; }
   parentPort.postMessage(row);
 });
 `;

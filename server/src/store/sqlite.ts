@@ -497,19 +497,20 @@ export class SqliteStore implements Store {
   deleteMessage(id: string): boolean {
     // Raw source and attachments go by ON DELETE CASCADE.
     const deleted = this.deleteMessageStmt.run(id).changes > 0;
-    this.checkpointer?.nudge();
+    if (deleted) this.checkpointer?.nudge();
     return deleted;
   }
 
   deleteAllMessages(): number {
     const deleted = this.deleteAllMessagesStmt.run().changes;
-    this.checkpointer?.nudge();
+    if (deleted > 0) this.checkpointer?.nudge();
     return deleted;
   }
 
   prune(limits: RetentionLimits): { sessions: number; messages: number } {
     const pruned = this.pruneTx(limits);
-    this.checkpointer?.nudge();
+    // only after a change: pruning runs every 10 s, and an idle sandbox needs no checkpoint thread
+    if (pruned.sessions + pruned.messages > 0) this.checkpointer?.nudge();
     return pruned;
   }
 
