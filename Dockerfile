@@ -17,9 +17,15 @@ RUN npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
+# MALLOC_MMAP_THRESHOLD_: glibc serves allocations of 64 KB and more (the sockets' read buffers)
+# with mmap instead of raising that threshold as it goes, which fragments the C heap of a
+# long-running Bouncer: over a 10-minute soak the memory outside the JavaScript heap crept up
+# by ~15 MB by default and stayed flat with this, at ~5% of the rate at saturation
+# (docs/benchmarks.md, session 9). A shared sandbox runs for days; `npm start` leaves it unset.
 ENV NODE_ENV=production \
     BOUNCER_DATA=/data/bouncer.sqlite \
-    BOUNCER_LOG_FORMAT=json
+    BOUNCER_LOG_FORMAT=json \
+    MALLOC_MMAP_THRESHOLD_=65536
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
