@@ -287,8 +287,9 @@ async function memoryParts(server) {
   const rollup = readFileSync(`/proc/${server.child.pid}/smaps_rollup`, 'utf8');
   const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN) / 1024;
   const heap = metric('nodejs_heap_size_total_bytes');
-  // display-parse worker threads (absent before session 7's build: counted as none)
-  const workers = Number(/^bouncer_parse_workers (\S+)$/m.exec(text)?.[1] ?? 0);
+  // display-parse worker threads (absent before session 7's build: counted as none) and the
+  // WAL checkpoint thread (session 9): both stop when idle
+  const workers = Number(/^bouncer_parse_workers (\S+)$/m.exec(text)?.[1] ?? 0) + Number(/^bouncer_checkpoint_threads (\S+)$/m.exec(text)?.[1] ?? 0);
   return { heap, heapUsed: metric('nodejs_heap_size_used_bytes'), young: space('new') + space('new_large_object'), otherAnon: kb('Anonymous') - heap, file: kb('Rss') - kb('Anonymous'), workers };
 }
 
@@ -669,7 +670,7 @@ function memoryLine({ rssMb, peakMb, accepted, parts, rest }) {
     `other anonymous memory ${fmt(p.otherAnon)} MB, file-backed pages ${fmt(p.file)} MB`;
   return (
     `Bouncer after 20,000 messages: RSS ${fmt(rssMb)} MB 1 s after the last (peak ${fmt(peakMb)} MB), ${fmt(accepted)} accepted; ${where(parts)}. ` +
-    `At rest, ${fmt(rest.afterS)} s after the last message${rest.parts.young > 2 ? ' (the young generation had not shrunk yet)' : ''}${rest.parts.workers > 0 ? ' (a parse worker was still running)' : ''}: RSS ${fmt(rest.rssMb)} MB; ${where(rest.parts)}.`
+    `At rest, ${fmt(rest.afterS)} s after the last message${rest.parts.young > 2 ? ' (the young generation had not shrunk yet)' : ''}${rest.parts.workers > 0 ? ' (a parse worker or the checkpoint thread was still running)' : ''}: RSS ${fmt(rest.rssMb)} MB; ${where(rest.parts)}.`
   );
 }
 

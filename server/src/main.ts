@@ -150,6 +150,7 @@ export async function startBouncer(input: BouncerConfigInput | BouncerConfig = {
     wsClients: () => http?.hub.clientCount() ?? 0,
     pendingDisplay: () => display?.size ?? 0,
     parseWorkers: () => parsePool.workers,
+    checkpointThreads: () => store.checkpointThreads ?? 0,
     queuedWrites: () => writer?.queued ?? 0,
   });
   writer = new StoreWriter(store, { maxDelayMs: config.store.commitDelayMs, siblingWaitMs: config.store.siblingWaitMs, lazyWaitMs: LAZY_WAIT_MS, onCommit: (info) => metrics.commit(info) });

@@ -3,8 +3,10 @@
  * counts they should produce, the latency histograms saw each phase, and the process
  * metrics (event-loop lag) are there.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { acceptedPattern, open, sendMessage } from './dialog/helpers.js';
@@ -95,8 +97,27 @@ describe('GET /metrics', () => {
     expect(m.get('bouncer_display_parse_pending')).toBe(0);
     // the accepted message started the display-parse worker (it stops after 10 s without mail)
     expect(m.get('bouncer_parse_workers')).toBe(1);
+    // the memory store has no WAL to checkpoint
+    expect(m.get('bouncer_checkpoint_threads')).toBe(0);
     expect(m.has('nodejs_eventloop_lag_seconds')).toBe(true);
     expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('shows the SQLite store\'s checkpoint thread once a message is stored', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bouncer-metrics-'));
+    const sqlite = await startTestBouncer({ store: { kind: 'sqlite', path: path.join(dir, 'm.sqlite') } });
+    try {
+      const gauge = async () => parseExposition(await (await fetch(`${sqlite.http.url}/metrics`)).text()).get('bouncer_checkpoint_threads');
+      expect(await gauge()).toBe(0);
+      const s = await open(sqlite);
+      expect((await s.c.command('EHLO mail.example.com')).code).toBe(250);
+      expect((await sendMessage(s)).last).toMatch(acceptedPattern(s.id));
+      expect(await gauge()).toBe(1);
+      s.c.close();
+    } finally {
+      await sqlite.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts sessions open now', async () => {

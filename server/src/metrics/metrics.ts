@@ -10,6 +10,7 @@ import client from 'prom-client';
 import type { EventBus } from '../events/bus.js';
 import type { CommitInfo } from '../store/write-queue.js';
 import { WORKER_IDLE_MS } from '../mail/parse-pool.js';
+import { CHECKPOINTER_IDLE_MS } from '../store/checkpointer.js';
 import { FastCounter, FastHistogram } from './fast.js';
 
 export const METRICS_CONTENT_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
@@ -25,6 +26,8 @@ export interface MetricsSources {
   pendingDisplay: () => number;
   /** Display-parse worker threads running (they stop when idle). */
   parseWorkers: () => number;
+  /** WAL checkpoint threads running (SQLite; they stop when idle). */
+  checkpointThreads: () => number;
   /** Writes waiting for the next commit. */
   queuedWrites: () => number;
 }
@@ -117,6 +120,14 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registers: [registry],
     collect() {
       this.set(sources.parseWorkers());
+    },
+  });
+  new client.Gauge({
+    name: 'bouncer_checkpoint_threads',
+    help: `SQLite WAL checkpoint threads running right now (started by writes, stopped after ${CHECKPOINTER_IDLE_MS / 1000} s idle).`,
+    registers: [registry],
+    collect() {
+      this.set(sources.checkpointThreads());
     },
   });
   new client.Gauge({

@@ -141,7 +141,7 @@ describe('SqliteStore with checkpointThread', () => {
 
   it('starts the thread only for a write that changed something (retention pruning runs every 10 s, idle or not)', () => {
     const store = new SqliteStore(path.join(dir, 'idle.sqlite'), { checkpointThread: true });
-    const threads = () => (store as unknown as { checkpointer: Checkpointer }).checkpointer.threads;
+    const threads = () => store.checkpointThreads;
     try {
       expect(store.prune({ sessions: 10, messages: 10 })).toEqual({ sessions: 0, messages: 0 });
       expect(store.deleteMessage('no-such-message')).toBe(false);

@@ -375,6 +375,10 @@ export class SqliteStore implements Store {
     this.checkpointer?.nudge();
   }
 
+  get checkpointThreads(): number {
+    return this.checkpointer?.threads ?? 0;
+  }
+
   /** A checkpoint by the checkpoint thread now; undefined without one (tests). */
   checkpointInThread(): Promise<{ busy: number; log: number; checkpointed: number } | undefined> {
     return this.checkpointer?.checkpoint() ?? Promise.resolve(undefined);

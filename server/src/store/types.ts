@@ -228,5 +228,7 @@ export interface Store {
   /** Sessions and messages beyond the retention caps, oldest first, are removed. */
   prune(limits: RetentionLimits): { sessions: number; messages: number };
   counts(): { sessions: number; messages: number; accepted: number; rejected: number };
+  /** SQLite with `checkpointThread`: WAL checkpoint threads running now (0 or 1; they stop when idle). */
+  readonly checkpointThreads?: number;
   close(): void;
 }
