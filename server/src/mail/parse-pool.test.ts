@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { createParsePool, type ParsePool } from './parse-pool.js';
+import { until } from '../../test/support/until.js';
 
 /** mailparser, but stuck or crashing on some subjects (the timeout and crash paths). */
 const STUCK_PARSER = fileURLToPath(new URL('./stuck-parser.fixture.cjs', import.meta.url));
@@ -15,15 +16,6 @@ const message = (subject: string) =>
 
 /** OS threads of this process (Linux): a worker thread is one of them while it runs. */
 const threads = () => Number(/^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
 
 describe('parse pool', () => {
   let pool: ParsePool | undefined;

@@ -13,21 +13,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checkpointer } from './checkpointer.js';
 import { SqliteStore } from './sqlite.js';
 import type { SessionRecord } from './types.js';
+import { until } from '../../test/support/until.js';
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'bouncer-checkpoint-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
 
 /** A WAL database with autocheckpoint off, and `rows` 4 KB rows committed one by one. */
 function walWith(file: string, rows: number): Database.Database {

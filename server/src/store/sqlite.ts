@@ -13,7 +13,7 @@
  * fold ASCII, and the in-memory store folds with String#toLowerCase.
  */
 import Database from 'better-sqlite3';
-import { Checkpointer } from './checkpointer.js';
+import { Checkpointer, type CheckpointResult } from './checkpointer.js';
 import {
   assertSameSession,
   listSearchText,
@@ -380,7 +380,7 @@ export class SqliteStore implements Store {
   }
 
   /** A checkpoint by the checkpoint thread now; undefined without one (tests). */
-  checkpointInThread(): Promise<{ busy: number; log: number; checkpointed: number } | undefined> {
+  checkpointInThread(): Promise<CheckpointResult | undefined> {
     return this.checkpointer?.checkpoint() ?? Promise.resolve(undefined);
   }
 
